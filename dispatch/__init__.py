@@ -1,0 +1,1 @@
+"""Jangkau service: web app, data model, auth, intake, geocoding, planning orchestration."""
