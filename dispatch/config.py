@@ -77,7 +77,6 @@ class Region(_Strict):
         return ZoneInfo(self.timezone)
 
 
-
 PlaceKind = Literal["depot", "safe_house", "hospital", "police", "health", "other"]
 
 

@@ -1,0 +1,256 @@
+"""The `jangkau` command line."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import typer
+
+from dispatch.config import ConfigError, Settings, load_settings
+from dispatch.errors import UserError
+from dispatch.i18n import translate
+
+app = typer.Typer(
+    help="Jangkau: dispatch and routing for DP3A protection vehicles.", no_args_is_help=True
+)
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+vehicle_app = typer.Typer(help="Manage vehicles.", no_args_is_help=True)
+place_app = typer.Typer(
+    help="Manage places (depot, safe house, hospital, police...).", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+app.add_typer(vehicle_app, name="vehicle")
+app.add_typer(place_app, name="place")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _engine(settings: Settings):
+    from dispatch.db import get_engine
+
+    return get_engine(settings.database_url)
+
+
+def _fail(exc: UserError) -> None:
+    typer.echo("Error: " + translate(exc.key, "en", **exc.params), err=True)
+    raise typer.Exit(1)
+
+
+def _db_label(url: str) -> str:
+    return url.split("@")[-1] if "@" in url else url
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from dispatch.db import migrate as run
+
+    settings = _settings()
+    run(_engine(settings))
+    typer.echo(f"Schema up to date: {_db_label(settings.database_url)}")
+
+
+@app.command()
+def init() -> None:
+    """Migrate, load the region's kecamatan and villages, add the configured places."""
+    from dispatch.setup import init as run
+
+    settings = _settings()
+    try:
+        report = run(_engine(settings), settings)
+    except ValueError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"{settings.region.name}: {report.districts} kecamatan, {report.villages} desa/kelurahan; "
+        f"{report.places_added} places added. Database: {_db_label(settings.database_url)}"
+    )
+
+
+@app.command()
+def demo() -> None:
+    """Add demo users and vehicles (safe to run again) and print the demo logins."""
+    from dispatch.setup import init as run_init
+    from dispatch.setup import load_demo
+
+    settings = _settings()
+    engine = _engine(settings)
+    run_init(engine, settings)
+    logins = load_demo(engine, settings)
+    typer.echo("Demo logins (for trying Jangkau only; change or disable them in production):")
+    for username, role, password in logins:
+        typer.echo(f"  {role:<10} {username:<20} {password}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the web app and the JSON API."""
+    import uvicorn
+
+    from dispatch.logs import configure
+    from dispatch.web.app import create_app
+
+    settings = _settings()
+    configure()
+    typer.echo(f"Jangkau on http://{host}:{port}  (database: {_db_label(settings.database_url)})")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: str = typer.Option(..., help="admin, dispatcher, officer or driver."),
+    full_name: str = typer.Option("", help="Name shown in the office."),
+    district: str = typer.Option(None, help="Kecamatan code (officers), e.g. 64.02.06."),
+) -> None:
+    """Add a user; the password is read from standard input or asked for."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import create_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            typer.echo("Error: the passwords differ.", err=True)
+            raise typer.Exit(1)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            user = create_user(
+                s, username, password, role, full_name=full_name, district_code=district
+            )
+            typer.echo(f"User {user.username} ({user.role.value}) added.")
+    except UserError as exc:
+        _fail(exc)
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable a user: they can no longer log in, open sessions and tokens end."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import set_active
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            set_active(s, username, False)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"User {username} disabled.")
+
+
+@vehicle_app.command("add")
+def vehicle_add(
+    name: str,
+    plate: str = typer.Option("", help="Registration plate."),
+    seats: int = typer.Option(None, help="Passenger seats (default from config.yaml)."),
+    depot: str = typer.Option("depot", help="Key of the depot place."),
+    shift_start: str = typer.Option(None, help="HH:MM (default from config.yaml)."),
+    shift_end: str = typer.Option(None, help="HH:MM (default from config.yaml)."),
+    kind: str = typer.Option("car", help="car or boat."),
+    skills: str = typer.Option("", help="Comma separated: wheelchair,female_staff,infant_seat."),
+) -> None:
+    """Add a vehicle."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import create_vehicle
+
+    settings = _settings()
+    d = settings.vehicles
+    try:
+        with session_scope(_engine(settings)) as s:
+            create_vehicle(
+                s,
+                name,
+                plate=plate,
+                seats=seats or d.seats,
+                depot_key=depot,
+                shift_start=shift_start or d.shift_start.strftime("%H:%M"),
+                shift_end=shift_end or d.shift_end.strftime("%H:%M"),
+                kind=kind,
+                skills=skills,
+            )
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Vehicle {name} added.")
+
+
+@vehicle_app.command("list")
+def vehicle_list() -> None:
+    """List vehicles."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import list_vehicles
+
+    with session_scope(_engine(_settings())) as s:
+        for v in list_vehicles(s):
+            state = "active" if v.active else "disabled"
+            typer.echo(
+                f"{v.id:>3}  {v.name:<24} {v.plate:<12} {v.seats} seats  "
+                f"{v.shift_start}-{v.shift_end}  {v.skills or '-'}  {state}"
+            )
+
+
+@place_app.command("add")
+def place_add(
+    key: str,
+    kind: str = typer.Option(..., help="depot, safe_house, hospital, police, health, other."),
+    name: str = typer.Option(..., help="Internal name (office only)."),
+    lat: float = typer.Option(...),
+    lon: float = typer.Option(...),
+    public_label: str = typer.Option("", help="What drivers and printed sheets show."),
+    address: str = typer.Option(""),
+    confidential: bool = typer.Option(None, help="Default: yes for a safe house."),
+) -> None:
+    """Add a place."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import create_place
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            create_place(
+                s,
+                key,
+                kind,
+                name,
+                lat,
+                lon,
+                public_label=public_label,
+                address=address,
+                confidential=confidential,
+            )
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Place {key} added.")
+
+
+@place_app.command("list")
+def place_list() -> None:
+    """List places."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import list_places
+
+    with session_scope(_engine(_settings())) as s:
+        for p in list_places(s):
+            flag = "confidential" if p.confidential else ""
+            typer.echo(
+                f"{p.key:<24} {p.kind.value:<11} {p.public_label:<28} "
+                f"{p.lat:.5f},{p.lon:.5f} {flag}"
+            )

@@ -1,0 +1,22 @@
+"""Errors a person can act on. Raised by services, turned into 4xx at the edge, translated."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a refused action. `key` names a message in dispatch/i18n.py."""
+
+    status = 422
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class NotFound(UserError):
+    status = 404
+
+
+class Conflict(UserError):
+    status = 409

@@ -1,0 +1,1 @@
+"""Domain logic shared by the API, the pages and the command line."""

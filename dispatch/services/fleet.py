@@ -1,0 +1,139 @@
+"""Vehicles and places (depot, safe house, hospital, police...)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from dispatch import audit
+from dispatch.errors import Conflict, NotFound, UserError
+from dispatch.models import Place, PlaceKind, User, Vehicle
+
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+SKILLS = {"wheelchair", "female_staff", "infant_seat"}
+KEY = re.compile(r"^[a-z0-9-]{2,64}$")
+
+
+def create_place(
+    session: Session,
+    key: str,
+    kind: PlaceKind | str,
+    name: str,
+    lat: float,
+    lon: float,
+    *,
+    public_label: str = "",
+    address: str = "",
+    confidential: bool | None = None,
+    actor: User | None = None,
+    client: str | None = None,
+) -> Place:
+    key = key.strip().lower()
+    if not KEY.match(key):
+        raise UserError("place_key_invalid")
+    try:
+        kind = PlaceKind(kind)
+    except ValueError:
+        raise UserError("place_kind_invalid", kinds=", ".join(k.value for k in PlaceKind)) from None
+    if not name.strip():
+        raise UserError("name_required")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise UserError("coordinates_invalid")
+    if session.exec(select(Place).where(Place.key == key)).first():
+        raise Conflict("place_key_taken", key=key)
+    # A safe house is confidential unless the admin says otherwise.
+    if confidential is None:
+        confidential = kind == PlaceKind.SAFE_HOUSE
+    if confidential and not public_label.strip():
+        raise UserError("public_label_required")
+    place = Place(
+        key=key,
+        kind=kind,
+        name=name.strip(),
+        public_label=(public_label or name).strip(),
+        lat=lat,
+        lon=lon,
+        address=address.strip(),
+        confidential=confidential,
+    )
+    session.add(place)
+    session.flush()
+    audit.record(
+        session,
+        "create",
+        "place",
+        place.id,
+        actor=actor,
+        client=client,
+        fields=("key", "kind", "name", "public_label", "lat", "lon", "address"),
+    )
+    return place
+
+
+def list_places(session: Session) -> list[Place]:
+    return list(session.exec(select(Place).order_by(Place.kind, Place.key)))
+
+
+def place_by_key(session: Session, key: str) -> Place:
+    place = session.exec(select(Place).where(Place.key == key)).first()
+    if place is None:
+        raise NotFound("place_not_found", key=key)
+    return place
+
+
+def create_vehicle(
+    session: Session,
+    name: str,
+    *,
+    plate: str = "",
+    seats: int = 5,
+    depot_key: str = "depot",
+    shift_start: str = "07:30",
+    shift_end: str = "16:00",
+    kind: str = "car",
+    skills: list[str] | str = (),
+    actor: User | None = None,
+    client: str | None = None,
+) -> Vehicle:
+    name = name.strip()
+    if not name:
+        raise UserError("name_required")
+    if not 1 <= seats <= 40:
+        raise UserError("seats_invalid")
+    if not (HHMM.match(shift_start) and HHMM.match(shift_end)) or shift_end <= shift_start:
+        raise UserError("shift_invalid")
+    if isinstance(skills, str):
+        skills = [s.strip() for s in skills.split(",") if s.strip()]
+    unknown = set(skills) - SKILLS
+    if unknown:
+        raise UserError("skills_invalid", skills=", ".join(sorted(SKILLS)))
+    if session.exec(select(Vehicle).where(Vehicle.name == name)).first():
+        raise Conflict("vehicle_name_taken", name=name)
+    depot = place_by_key(session, depot_key)
+    vehicle = Vehicle(
+        name=name,
+        plate=plate.strip().upper(),
+        seats=seats,
+        depot_id=depot.id,
+        shift_start=shift_start,
+        shift_end=shift_end,
+        kind=kind,
+        skills=",".join(sorted(skills)),
+    )
+    session.add(vehicle)
+    session.flush()
+    audit.record(
+        session,
+        "create",
+        "vehicle",
+        vehicle.id,
+        actor=actor,
+        client=client,
+        fields=("name", "plate", "seats", "depot_id", "shift_start", "shift_end"),
+    )
+    return vehicle
+
+
+def list_vehicles(session: Session) -> list[Vehicle]:
+    return list(session.exec(select(Vehicle).order_by(Vehicle.name)))

@@ -1,0 +1,104 @@
+"""`jangkau init` and `jangkau demo`: schema, region, places and demo data. Safe to rerun."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from dispatch.config import Settings
+from dispatch.db import migrate, session_scope
+from dispatch.models import Place, Role, User, Vehicle
+from dispatch.region import load_region
+from dispatch.services.fleet import create_place, create_vehicle
+from dispatch.services.users import create_user
+
+
+@dataclass(frozen=True)
+class InitReport:
+    districts: int
+    villages: int
+    places_added: int
+
+
+def sync_places(session: Session, settings: Settings) -> int:
+    """Add the places named in config.yaml that the database lacks; never overwrite edits."""
+    have = {p.key for p in session.exec(select(Place))}
+    added = 0
+    for p in settings.places:
+        if p.key in have:
+            continue
+        create_place(
+            session,
+            p.key,
+            p.kind,
+            p.name,
+            p.lat,
+            p.lon,
+            public_label=p.public_label,
+            address=p.address,
+            confidential=p.confidential,
+        )
+        added += 1
+    return added
+
+
+def init(engine: Engine, settings: Settings) -> InitReport:
+    migrate(engine)
+    with session_scope(engine) as session:
+        districts, villages = load_region(session, settings.region)
+        added = sync_places(session, settings)
+    return InitReport(districts, villages, added)
+
+
+# Demo accounts: known passwords, printed by `jangkau demo`; never use them in production.
+DEMO_USERS = [
+    ("admin", Role.ADMIN, "Admin DP3A", None),
+    ("dispatcher", Role.DISPATCHER, "Dispatcher UPT PPA", None),
+    ("officer.tenggarong", Role.OFFICER, "PATBM Tenggarong", "64.02.06"),
+    ("officer.kotabangun", Role.OFFICER, "PATBM Kota Bangun", "64.02.08"),
+    ("driver.satu", Role.DRIVER, "Pengemudi Satu", None),
+    ("driver.dua", Role.DRIVER, "Pengemudi Dua", None),
+]
+DEMO_VEHICLES = [
+    ("Mobil Perlindungan 1", "KT 1001 KK", ("female_staff",)),
+    ("Mobil Perlindungan 2", "KT 1002 KK", ("wheelchair",)),
+    ("Mobil Perlindungan 3", "KT 1003 KK", ()),
+]
+
+
+def demo_password(username: str) -> str:
+    return f"{username.split('.')[0]}-demo-2026"
+
+
+def load_demo(engine: Engine, settings: Settings) -> list[tuple[str, str, str]]:
+    """Demo users and vehicles for the configured region; returns (username, role, password)."""
+    logins = []
+    with session_scope(engine) as session:
+        have = {u.username for u in session.exec(select(User))}
+        for username, role, full_name, district in DEMO_USERS:
+            if username not in have:
+                create_user(
+                    session,
+                    username,
+                    demo_password(username),
+                    role,
+                    full_name=full_name,
+                    district_code=district,
+                )
+            logins.append((username, role.value, demo_password(username)))
+        vehicles = {v.name for v in session.exec(select(Vehicle))}
+        v = settings.vehicles
+        for name, plate, skills in DEMO_VEHICLES:
+            if name not in vehicles:
+                create_vehicle(
+                    session,
+                    name,
+                    plate=plate,
+                    seats=v.seats,
+                    shift_start=v.shift_start.strftime("%H:%M"),
+                    shift_end=v.shift_end.strftime("%H:%M"),
+                    skills=list(skills),
+                )
+    return logins

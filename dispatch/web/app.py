@@ -1,0 +1,142 @@
+"""The FastAPI application: routers, error handling, request logs, health check."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dispatch.config import Settings, get_settings
+from dispatch.db import get_engine, ping
+from dispatch.errors import UserError
+from dispatch.i18n import translate
+from dispatch.models import User
+from dispatch.security import LoginThrottle
+from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
+from dispatch.web.render import render
+from dispatch.web.routes import admin, auth, region
+
+log = logging.getLogger("jangkau.http")
+
+
+def _wants_json(request: Request) -> bool:
+    return is_api(request) or request.url.path == "/healthz"
+
+
+def _error(request: Request, status: int, key: str, **params: object):
+    message = translate(key, lang_of(request), **params)
+    if _wants_json(request):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": message, "code": key}, status_code=status, headers=headers)
+    return render(request, "error.html", status_code=status, status=status, message=message)
+
+
+def _field_names(exc: RequestValidationError) -> str:
+    names = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        names.append(f"{'.'.join(loc) or 'body'} ({err.get('msg', 'invalid')})")
+    return "; ".join(names[:8])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UserError)
+    async def _user_error(request: Request, exc: UserError):
+        return _error(request, exc.status, exc.key, **exc.params)
+
+    @app.exception_handler(NotAuthenticated)
+    async def _not_authenticated(request: Request, exc: NotAuthenticated):
+        if _wants_json(request):
+            return _error(request, 401, "not_authenticated")
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):
+        return _error(request, 403, "forbidden")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        return _error(request, 422, "invalid_input", fields=_field_names(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return _error(request, 404, "not_found")
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            status_code=exc.status_code,
+            status=exc.status_code,
+            message=str(exc.detail),
+        )
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Jangkau",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine(settings.database_url)
+    app.state.throttle = LoginThrottle(settings.security.login_max_failures)
+    mode = settings.security.secure_cookies
+    app.state.secure_cookies = lambda request: (
+        mode == "always" or (mode == "auto" and request.url.scheme == "https")
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _log_requests(request: Request, call_next):
+        start = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except Exception:
+            log.exception("unhandled error", extra={"method": request.method})
+            raise
+        route = request.scope.get("route")
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "route": getattr(route, "path", "-"),  # the template, never query values
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - start) * 1000, 1),
+            },
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz():
+        try:
+            ping(app.state.engine)
+        except Exception:  # the reason goes to the log, not to the caller
+            log.exception("health check failed")
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return {"status": "ok", "database": "ok"}
+
+    @app.get("/")
+    def home(request: Request, user: User = Depends(require())):
+        return render(request, "home.html")
+
+    app.include_router(auth.router)
+    app.include_router(admin.router)
+    app.include_router(region.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app

@@ -1,0 +1,120 @@
+"""Request-scoped dependencies: database session, the signed-in user, role checks, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from dispatch.config import Settings
+from dispatch.errors import UserError
+from dispatch.i18n import pick_language
+from dispatch.models import Role, User
+from dispatch.security import find_session, find_token_user
+
+SESSION_COOKIE = "jk_session"
+ANON_CSRF_COOKIE = "jk_csrf"
+CSRF_HEADER = "x-csrf-token"
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: pages redirect to the login, the API answers 401."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role may not use this route: 403."""
+
+
+class CsrfFailed(UserError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__("csrf_failed")
+
+
+@dataclass
+class Principal:
+    user: User
+    via: str  # "session" or "token"
+    csrf: str | None = None
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; routes commit what they change, anything else rolls back."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def client_of(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def lang_of(request: Request) -> str:
+    default = request.app.state.settings.language.default
+    accept = request.headers.get("accept-language") if is_api(request) else None
+    return pick_language(request.cookies.get("lang"), accept, default)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        user = find_token_user(db, auth[7:].strip())
+        return Principal(user, "token") if user else None
+    found = find_session(db, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        return None
+    ws, user = found
+    return Principal(user, "session", ws.csrf_token)
+
+
+async def _check_csrf(request: Request, principal: Principal | None) -> None:
+    """Cookie-authenticated changes must carry the CSRF token (form field or header)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if principal is not None and principal.via == "token":
+        return  # bearer tokens are not sent by browsers on their own
+    expected = principal.csrf if principal else request.cookies.get(ANON_CSRF_COOKIE)
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and "form" in request.headers.get("content-type", ""):
+        given = (await request.form()).get("csrf_token")
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise CsrfFailed()
+
+
+def require(*roles: Role) -> Callable[..., User]:
+    """Dependency: the signed-in user, if their role is one of `roles` (all roles if none)."""
+    allowed = set(roles) or set(Role)
+
+    async def dependency(
+        request: Request, principal: Principal | None = Depends(current_principal)
+    ) -> User:
+        if principal is None:
+            raise NotAuthenticated()
+        if principal.user.role not in allowed:
+            raise Forbidden()
+        await _check_csrf(request, principal)
+        request.state.principal = principal
+        return principal.user
+
+    dependency.roles = allowed  # read by the role-matrix test
+    return dependency
+
+
+async def public(
+    request: Request, principal: Principal | None = Depends(current_principal)
+) -> Principal | None:
+    """Dependency for routes open to everyone; still CSRF-checks form posts."""
+    await _check_csrf(request, principal)
+    request.state.principal = principal
+    return principal

@@ -1,0 +1,150 @@
+"""Log in and out: page sessions (cookie) and API bearer tokens (OAuth2 password flow)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlmodel import Session
+
+from dispatch import audit
+from dispatch.errors import UserError
+from dispatch.i18n import LANGUAGES, translate
+from dispatch.models import User
+from dispatch.security import authenticate, close_session, issue_token, open_session
+from dispatch.web.deps import (
+    SESSION_COOKIE,
+    client_of,
+    get_db,
+    lang_of,
+    public,
+    require,
+    settings_of,
+)
+from dispatch.web.render import render
+
+router = APIRouter()
+log = logging.getLogger("jangkau.auth")
+
+
+class LoginUnauthorized(UserError):
+    status = 401
+
+
+class LoginThrottled(UserError):
+    status = 429
+
+
+def _login(request: Request, db: Session, username: str, password: str) -> User:
+    """Check a login against the throttle and the database; audit success and failure."""
+    throttle = request.app.state.throttle
+    client = client_of(request) or "?"
+    ukey = "u:" + username.strip().lower()
+    wait = throttle.retry_after(ukey, "ip:" + client)
+    if wait:
+        raise LoginThrottled("login_throttled", seconds=wait)
+    user = authenticate(db, username, password)
+    if user is None:
+        throttle.failed(ukey, "ip:" + client)
+        audit.record(db, "login_failed", "user", client=client)
+        db.commit()
+        log.info("login failed")
+        raise LoginUnauthorized("login_failed")
+    throttle.succeeded(ukey)
+    audit.record(db, "login", "user", user.id, actor=user, client=client)
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect off-site after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/", _p=Depends(public)):  # noqa: A002
+    if _p is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", next=_safe_next(next))
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    username: str = Form(..., max_length=64),
+    password: str = Form(..., max_length=200),
+    next: str = Form("/"),  # noqa: A002
+    db: Session = Depends(get_db),
+    _p=Depends(public),
+):
+    try:
+        user = _login(request, db, username, password)
+    except UserError as exc:
+        status = exc.status
+        message = translate(exc.key, lang_of(request), **exc.params)
+        return render(
+            request,
+            "login.html",
+            status_code=status,
+            error=message,
+            username=username,
+            next=_safe_next(next),
+        )
+    settings = settings_of(request)
+    token, _csrf = open_session(db, user, settings.security.session_hours)
+    db.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.secure_cookies(request),
+        max_age=int(settings.security.session_hours * 3600),
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: Session = Depends(get_db), user: User = Depends(require())):
+    close_session(db, request.cookies.get(SESSION_COOKIE))
+    audit.record(db, "logout", "user", user.id, actor=user, client=client_of(request))
+    db.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+def set_language(code: str, next: str = "/"):  # noqa: A002
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.post("/api/auth/token", tags=["auth"])
+def api_token(
+    request: Request,
+    form: OAuth2PasswordRequestForm = Depends(),
+    db: Session = Depends(get_db),
+):
+    """OAuth2 password flow: a bearer token that expires after `security.token_minutes`."""
+    user = _login(request, db, form.username, form.password)
+    minutes = settings_of(request).security.token_minutes
+    token = issue_token(db, user, minutes)
+    db.commit()
+    return {"access_token": token, "token_type": "bearer", "expires_in": int(minutes * 60)}
+
+
+@router.get("/api/me", tags=["auth"])
+def api_me(user: User = Depends(require())):
+    return {
+        "username": user.username,
+        "role": user.role.value,
+        "full_name": user.full_name,
+        "district_code": user.district_code,
+    }
