@@ -32,3 +32,5 @@ def configure(level: int = logging.INFO) -> None:
     root.setLevel(level)
     # Uvicorn's access log prints query strings (addresses typed into a search): keep it off.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs each URL at INFO; geocoder and router URLs carry what officers typed.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

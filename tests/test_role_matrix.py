@@ -48,7 +48,9 @@ POLICY: dict[tuple[str, str], set[str]] = {
 }
 DOCS = {"/api/docs", "/api/docs/oauth2-redirect", "/api/openapi.json"}
 USERNAMES = {
-    ADMIN: "admin", DISPATCHER: "dispatcher", OFFICER: "officer.tenggarong",
+    ADMIN: "admin",
+    DISPATCHER: "dispatcher",
+    OFFICER: "officer.tenggarong",
     DRIVER: "driver.satu",
 }
 
@@ -127,8 +129,9 @@ def test_access(app, credentials, method, path, who):
             s.commit()
         client.cookies.set("jk_session", cookie)
         data = {"csrf_token": csrf}
-    response = client.request(method, _concrete(path), headers=headers, data=data,
-                              follow_redirects=False)
+    response = client.request(
+        method, _concrete(path), headers=headers, data=data, follow_redirects=False
+    )
     # Pages send anonymous visitors to the login, with the page they wanted as `next`.
     location = response.headers.get("location", "")
     to_login = response.status_code == 303 and location.startswith("/login?next=")

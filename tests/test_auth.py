@@ -1,0 +1,190 @@
+"""Login, logout, wrong password, throttling, CSRF, token expiry, disabled users."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from dispatch.models import ApiToken, AuditLog, User, utcnow
+from dispatch.setup import demo_password
+from tests.conftest import csrf_of, login
+
+
+def test_login_opens_the_home_page_and_logout_ends_the_session(client):
+    response = login(client, "dispatcher")
+    assert response.status_code == 303
+    cookie = response.cookies.get("jk_session")
+    assert cookie
+    set_cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in set_cookie and "samesite=lax" in set_cookie
+    home = client.get("/")
+    assert home.status_code == 200 and "Selamat datang" in home.text
+    client.post("/logout", data={"csrf_token": csrf_of(home.text)}, follow_redirects=False)
+    # The old cookie no longer opens anything, even if a client keeps it.
+    client.cookies.set("jk_session", cookie)
+    again = client.get("/", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"].startswith("/login")
+
+
+def test_login_page_speaks_indonesian_and_switches_to_english(client):
+    assert "Kata sandi" in client.get("/login").text
+    client.get("/lang/en")
+    assert "Password" in client.get("/login").text
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client, db):
+    before = len(db.exec(select(AuditLog).where(AuditLog.action == "login_failed")).all())
+    response = login(client, "admin", "not-the-password")
+    assert response.status_code == 401
+    assert "Nama pengguna atau kata sandi salah" in response.text
+    assert "jk_session" not in response.cookies
+    db.expire_all()
+    after = len(db.exec(select(AuditLog).where(AuditLog.action == "login_failed")).all())
+    assert after == before + 1
+
+
+def test_repeated_failures_are_throttled_even_with_the_right_password(client, settings):
+    limit = settings.security.login_max_failures
+    for _ in range(limit):
+        assert login(client, "driver.dua", "wrong-password-1").status_code == 401
+    blocked = login(client, "driver.dua")
+    assert blocked.status_code == 429
+    assert "Coba lagi dalam" in blocked.text
+    api = client.post("/api/auth/token", data={"username": "driver.dua", "password": "x" * 12})
+    assert api.status_code == 429
+
+
+def test_login_form_without_csrf_token_is_rejected(client):
+    client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": demo_password("admin")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert "jk_session" not in response.cookies
+
+
+def test_admin_form_with_a_forged_csrf_token_is_rejected(client, db):
+    login(client, "admin")
+    response = client.post(
+        "/admin/users",
+        data={
+            "username": "forged.user",
+            "password": "a-long-password",
+            "role": "driver",
+            "csrf_token": "forged",
+        },
+    )
+    assert response.status_code == 403
+    assert db.exec(select(User).where(User.username == "forged.user")).first() is None
+
+
+def test_admin_adds_a_user_through_the_page(client, db):
+    page = client.get("/admin/users", follow_redirects=False)
+    assert page.status_code == 303  # not logged in yet
+    login(client, "admin")
+    page = client.get("/admin/users")
+    response = client.post(
+        "/admin/users",
+        data={
+            "username": "petugas.sebulu",
+            "password": "short",
+            "role": "officer",
+            "district_code": "64.02.07",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert response.status_code == 422 and "minimal 10 karakter" in response.text
+    response = client.post(
+        "/admin/users",
+        data={
+            "username": "petugas.sebulu",
+            "password": "panjang-sekali-1",
+            "role": "officer",
+            "district_code": "64.02.07",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert response.status_code == 200 and "petugas.sebulu" in response.text
+    user = db.exec(select(User).where(User.username == "petugas.sebulu")).one()
+    assert user.district_code == "64.02.07" and user.password_hash.startswith("$argon2")
+
+
+def _token(client, username: str, password: str | None = None) -> str:
+    r = client.post(
+        "/api/auth/token",
+        data={"username": username, "password": password or demo_password(username)},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "bearer"
+    return r.json()["access_token"]
+
+
+def test_bearer_token_works_until_it_expires(client, db):
+    token = _token(client, "dispatcher")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=auth).json()["role"] == "dispatcher"
+    for row in db.exec(select(ApiToken)).all():
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        db.add(row)
+    db.commit()
+    expired = client.get("/api/me", headers=auth)
+    assert expired.status_code == 401
+    assert expired.headers["www-authenticate"] == "Bearer"
+
+
+def test_wrong_password_on_the_api_is_401(client):
+    r = client.post(
+        "/api/auth/token", data={"username": "officer.kotabangun", "password": "x" * 12}
+    )
+    assert r.status_code == 401 and r.json()["code"] == "login_failed"
+
+
+def test_disabling_a_user_ends_their_tokens(client):
+    admin = {"Authorization": f"Bearer {_token(client, 'admin')}"}
+    r = client.post(
+        "/api/users",
+        headers=admin,
+        json={"username": "sementara", "password": "kata-sandi-panjang", "role": "driver"},
+    )
+    assert r.status_code == 201
+    theirs = {"Authorization": f"Bearer {_token(client, 'sementara', 'kata-sandi-panjang')}"}
+    assert client.get("/api/me", headers=theirs).status_code == 200
+    assert client.post("/api/users/sementara/disable", headers=admin).json()["active"] is False
+    assert client.get("/api/me", headers=theirs).status_code == 401
+    relogin = client.post(
+        "/api/auth/token", data={"username": "sementara", "password": "kata-sandi-panjang"}
+    )
+    assert relogin.status_code == 401
+
+
+def test_api_rejects_bad_input_with_a_message_not_a_500(client):
+    admin = {"Authorization": f"Bearer {_token(client, 'admin')}"}
+    r = client.post("/api/vehicles", headers=admin, json={"name": "X", "seats": "many"})
+    assert r.status_code == 422 and "seats" in r.json()["detail"]
+    r = client.post(
+        "/api/vehicles",
+        headers=admin,
+        json={"name": "Mobil Malam", "shift_start": "18:00", "shift_end": "07:00"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "shift_invalid"
+    r = client.post(
+        "/api/places",
+        headers=admin,
+        json={
+            "key": "rumah-aman-2",
+            "kind": "safe_house",
+            "name": "Rumah kedua",
+            "lat": -0.4,
+            "lon": 117.0,
+        },
+    )
+    assert r.status_code == 422 and r.json()["code"] == "public_label_required"
+    r = client.post(
+        "/api/users",
+        headers=admin,
+        content=b"{not json",
+    )
+    assert r.status_code == 422
