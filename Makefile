@@ -19,7 +19,6 @@ $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/jangkau init
 	$(BIN)/jangkau demo
 	$(BIN)/jangkau serve
 

@@ -95,6 +95,82 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Isian tidak valid: {fields}.",
         "en": "Invalid input: {fields}.",
     },
+    "phone_required": {
+        "id": "Nomor telepon kontak wajib diisi.",
+        "en": "A contact phone number is required.",
+    },
+    "phone_invalid": {
+        "id": "Nomor telepon {phone} tidak valid. Tulis seperti 0812 3456 7890 atau +62812….",
+        "en": "Phone number {phone} is not valid. Write it like 0812 3456 7890 or +62812….",
+    },
+    "village_unknown": {
+        "id": 'Desa/kelurahan "{code}" tidak dikenal. Pilih dari daftar atau dari saran.',
+        "en": 'Village "{code}" is not known. Pick it from the list or the suggestions.',
+    },
+    "village_required": {
+        "id": "Pilih desa/kelurahan atau isi lokasi.",
+        "en": "Choose a village or give a location.",
+    },
+    "location_unreadable": {
+        "id": "Lokasi tidak terbaca. Tempel koordinat (mis. -0.41, 116.99), tautan Google Maps "
+        "atau OpenStreetMap, atau Plus Code. Tautan pendek maps.app.goo.gl tidak bisa "
+        "dibaca tanpa internet: buka dulu lalu salin koordinatnya.",
+        "en": "The location cannot be read. Paste coordinates (e.g. -0.41, 116.99), a Google "
+        "Maps or OpenStreetMap link, or a Plus Code. Short maps.app.goo.gl links cannot "
+        "be read offline: open one and copy its coordinates.",
+    },
+    "location_outside": {
+        "id": "Koordinat {lat}, {lon} berada di luar {region}. Periksa lagi, atau centang "
+        '"tetap kirim" bila memang benar.',
+        "en": 'Coordinates {lat}, {lon} are outside {region}. Check them, or tick "send '
+        'anyway" if they are right.',
+    },
+    "destination_invalid": {
+        "id": "Tujuan harus tempat berjenis {kind}.",
+        "en": "The destination must be a {kind}.",
+    },
+    "destination_missing": {
+        "id": "Belum ada tempat berjenis {kind}; minta admin menambahkannya.",
+        "en": "There is no place of kind {kind} yet; ask the admin to add one.",
+    },
+    "date_required": {
+        "id": "Permintaan terjadwal perlu tanggal.",
+        "en": "A scheduled request needs a date.",
+    },
+    "idempotency_key_invalid": {
+        "id": "Idempotency-Key harus 8–200 karakter ASCII yang terlihat.",
+        "en": "Idempotency-Key must be 8–200 visible ASCII characters.",
+    },
+    "request_not_found": {
+        "id": "Permintaan {reference} tidak ditemukan.",
+        "en": "Request {reference} not found.",
+    },
+    "request_changed": {
+        "id": "Permintaan {reference} baru saja diubah orang lain. Muat ulang untuk melihat "
+        "perubahannya, lalu ulangi.",
+        "en": "Request {reference} was just changed by someone else. Reload to see the "
+        "change, then try again.",
+    },
+    "transition_invalid": {
+        "id": "Status tidak bisa berubah dari {frm} ke {to}.",
+        "en": "The status cannot change from {frm} to {to}.",
+    },
+    "officer_may_only_cancel": {
+        "id": "Petugas hanya dapat membatalkan permintaan yang belum direncanakan.",
+        "en": "Officers can only cancel requests that are not yet planned.",
+    },
+    "window_invalid": {
+        "id": "Jam selesai harus setelah jam mulai.",
+        "en": "The window must end after it starts.",
+    },
+    "duplicate_invalid": {
+        "id": "Nomor referensi duplikat tidak ditemukan.",
+        "en": "The duplicate's reference was not found.",
+    },
+    "rate_limited": {
+        "id": "Terlalu banyak kiriman. Coba lagi sebentar lagi, atau telepon SAPA 129.",
+        "en": "Too many submissions. Try again shortly, or call SAPA 129.",
+    },
     # Page labels.
     "app_name": {"id": "Jangkau", "en": "Jangkau"},
     "tagline": {
@@ -175,3 +251,99 @@ def pick_language(cookie: str | None, accept: str | None, default: str = "id") -
         if code in LANGUAGES:
             return code
     return default
+
+
+CATALOG.update(
+    {
+        "requests": {"id": "Permintaan", "en": "Requests"},
+        "new_request": {"id": "Permintaan baru", "en": "New request"},
+        "kind_label": {"id": "Jenis layanan", "en": "Service"},
+        "req_safe_house": {"id": "Jemput ke tempat aman", "en": "Pickup to the safe place"},
+        "req_medical": {"id": "Antar visum (RSUD)", "en": "Escort for medical examination"},
+        "req_police": {"id": "Antar lapor polisi", "en": "Escort to report to the police"},
+        "req_visit": {"id": "Kunjungan pendampingan", "en": "Assistance home visit"},
+        "req_return_home": {"id": "Antar pulang", "en": "Return home"},
+        "urgency": {"id": "Tingkat urgensi", "en": "Urgency"},
+        "urg_darurat": {"id": "Darurat (hari ini)", "en": "Emergency (today)"},
+        "urg_segera": {"id": "Segera (1–2 hari)", "en": "Urgent (a day or two)"},
+        "urg_terjadwal": {"id": "Terjadwal", "en": "Scheduled"},
+        "village": {"id": "Desa/kelurahan", "en": "Village"},
+        "village_hint": {
+            "id": "Ketik nama desa untuk mencari",
+            "en": "Type a village name to search",
+        },
+        "landmark": {"id": "Patokan", "en": "Landmark"},
+        "location": {"id": "Lokasi (GPS/tautan peta)", "en": "Location (GPS/map link)"},
+        "use_my_location": {"id": "Pakai lokasi saya", "en": "Use my location"},
+        "send_anyway": {
+            "id": "Tetap kirim walau di luar kabupaten",
+            "en": "Send anyway, though outside the regency",
+        },
+        "adults": {"id": "Dewasa", "en": "Adults"},
+        "children": {"id": "Anak", "en": "Children"},
+        "needs": {"id": "Kebutuhan", "en": "Needs"},
+        "need_wheelchair": {"id": "Kursi roda", "en": "Wheelchair"},
+        "need_infant": {"id": "Bayi (kursi bayi)", "en": "Infant (infant seat)"},
+        "need_female": {"id": "Perlu petugas perempuan", "en": "Female staff required"},
+        "date": {"id": "Tanggal", "en": "Date"},
+        "from": {"id": "Dari jam", "en": "From"},
+        "until": {"id": "Sampai jam", "en": "Until"},
+        "onsite": {"id": "Lama di lokasi (menit)", "en": "Minutes on site"},
+        "contact_phone": {"id": "Telepon kontak", "en": "Contact phone"},
+        "survivor_name": {"id": "Nama (opsional, rahasia)", "en": "Name (optional, confidential)"},
+        "notes": {"id": "Catatan rahasia", "en": "Confidential notes"},
+        "submit": {"id": "Kirim", "en": "Send"},
+        "status": {"id": "Status", "en": "Status"},
+        "reference": {"id": "Nomor referensi", "en": "Reference"},
+        "st_new": {"id": "Baru", "en": "New"},
+        "st_triaged": {"id": "Diperiksa", "en": "Triaged"},
+        "st_planned": {"id": "Direncanakan", "en": "Planned"},
+        "st_dispatched": {"id": "Dalam perjalanan", "en": "Dispatched"},
+        "st_arrived": {"id": "Tiba", "en": "Arrived"},
+        "st_done": {"id": "Selesai", "en": "Done"},
+        "st_failed": {"id": "Gagal", "en": "Failed"},
+        "st_cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
+        "all": {"id": "Semua", "en": "All"},
+        "open": {"id": "Terbuka", "en": "Open"},
+        "filter": {"id": "Saring", "en": "Filter"},
+        "duplicate": {"id": "Kemungkinan duplikat dari", "en": "Likely duplicate of"},
+        "unverified": {"id": "Belum diverifikasi (telepon balik)", "en": "Unverified (call back)"},
+        "precision": {"id": "Ketepatan lokasi", "en": "Location precision"},
+        "prec_gps": {"id": "GPS", "en": "GPS"},
+        "prec_village": {"id": "titik desa", "en": "village point"},
+        "prec_kecamatan": {"id": "hanya kecamatan", "en": "kecamatan only"},
+        "prec_regency": {"id": "hanya kabupaten", "en": "regency only"},
+        "history": {"id": "Riwayat", "en": "History"},
+        "change_status": {"id": "Ubah status", "en": "Change status"},
+        "triage": {"id": "Triase", "en": "Triage"},
+        "confirm_location": {"id": "Titik GPS sudah dikonfirmasi", "en": "GPS point confirmed"},
+        "save": {"id": "Simpan", "en": "Save"},
+        "saved_offline": {
+            "id": "Belum terkirim: tersimpan di ponsel ini, dikirim otomatis saat ada sinyal.",
+            "en": "Not sent yet: kept on this phone and sent automatically when there is signal.",
+        },
+        "sending": {"id": "Mengirim…", "en": "Sending…"},
+        "suggestions": {"id": "Mungkin maksud Anda", "en": "Did you mean"},
+        "help_title": {"id": "Minta bantuan", "en": "Ask for help"},
+        "help_intro": {
+            "id": "Isi seperlunya. Petugas DP3A akan menghubungi dengan cara yang aman. "
+            "Dalam bahaya sekarang: telepon 112 atau SAPA 129.",
+            "en": "Fill in only what is needed. DP3A staff will contact you safely. "
+            "In danger now: call 112 or SAPA 129.",
+        },
+        "help_safe_contact": {
+            "id": "Bagaimana menghubungi dengan aman? (mis. telepon siang hari, lewat tetangga)",
+            "en": "How can we reach you safely? (e.g. call in the daytime, through a neighbour)",
+        },
+        "help_when": {"id": "Kapan waktu yang aman?", "en": "When is a safe time?"},
+        "help_phone": {"id": "Nomor telepon (opsional)", "en": "Phone number (optional)"},
+        "quick_exit": {"id": "Keluar cepat", "en": "Quick exit"},
+        "help_done": {
+            "id": "Terima kasih. Pesan sudah diterima; petugas akan menghubungi dengan aman.",
+            "en": "Thank you. The message was received; staff will contact you safely.",
+        },
+        "passengers": {"id": "Penumpang", "en": "Passengers"},
+        "window": {"id": "Waktu tersedia", "en": "Time window"},
+        "created": {"id": "Masuk", "en": "Submitted"},
+    }
+)

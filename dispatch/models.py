@@ -10,6 +10,15 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+# Named constraints, so that later migrations can alter them on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -176,6 +185,8 @@ class Request(SQLModel, table=True):
     precision: Precision | None = _enum(Precision, default=None, nullable=True)
     location_source: str = Field(default="", max_length=60)
     location_confirmed: bool = False
+    location_flag: str = Field(default="", max_length=40)  # e.g. outside_region (officer insisted)
+    destination_id: int | None = Field(default=None, foreign_key="place.id")
     adults: int = 1
     children: int = 0
     needs_wheelchair: bool = False
@@ -189,6 +200,7 @@ class Request(SQLModel, table=True):
     # Sensitive: shown only to the dispatcher and the submitting officer, audited on view.
     survivor_name: str = Field(default="", max_length=120)
     notes: str = Field(default="", max_length=2000)
+    safe_contact: str = Field(default="", max_length=300)  # how to reach them safely
     duplicate_of: int | None = Field(default=None, foreign_key="request.id")
     created_by: int | None = Field(default=None, foreign_key="user.id")
     idempotency_key: str | None = Field(default=None, unique=True, max_length=80)

@@ -110,14 +110,14 @@ def revoke_user_credentials(session: Session, user_id: int) -> None:
     session.exec(delete(ApiToken).where(ApiToken.user_id == user_id))
 
 
-class LoginThrottle:
-    """Failed logins per key within a sliding window; over the limit, logins are refused.
+class RateLimiter:
+    """Events per key within a sliding window (failed logins, public submissions).
 
     Kept in memory: one process serves the agency; a restart forgets, which is acceptable.
     """
 
-    def __init__(self, max_failures: int, window_s: float = 60.0) -> None:
-        self.max_failures = max_failures
+    def __init__(self, max_events: int, window_s: float = 60.0) -> None:
+        self.max_events = max_events
         self.window_s = window_s
         self._fails: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -129,22 +129,22 @@ class LoginThrottle:
         return q
 
     def retry_after(self, *keys: str) -> int:
-        """Seconds until a login may be tried again (0: allowed now)."""
+        """Seconds until the next event is allowed for all `keys` (0: allowed now)."""
         now = time.monotonic()
         with self._lock:
             waits = [
                 int(self.window_s - (now - q[0])) + 1
                 for q in (self._recent(k, now) for k in keys)
-                if len(q) >= self.max_failures
+                if len(q) >= self.max_events
             ]
         return max(waits, default=0)
 
-    def failed(self, *keys: str) -> None:
+    def hit(self, *keys: str) -> None:
         now = time.monotonic()
         with self._lock:
             for k in keys:
                 self._recent(k, now).append(now)
 
-    def succeeded(self, key: str) -> None:
+    def clear(self, key: str) -> None:
         with self._lock:
             self._fails.pop(key, None)

@@ -19,6 +19,7 @@ ADMIN, DISPATCHER, OFFICER, DRIVER = "admin", "dispatcher", "officer", "driver"
 ALL = {ADMIN, DISPATCHER, OFFICER, DRIVER}
 PUBLIC = ALL | {"anonymous"}
 OFFICE = {ADMIN, DISPATCHER}
+FIELD = {OFFICER, DISPATCHER}  # survivor requests: need to know, so not admins or drivers
 
 POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -44,6 +45,20 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/places"): OFFICE,
     ("POST", "/api/places"): {ADMIN},
     ("GET", "/api/districts"): ALL,
+    ("POST", "/api/requests"): FIELD,
+    ("GET", "/api/requests"): FIELD,
+    ("GET", "/api/requests/{reference}"): FIELD,
+    ("POST", "/api/requests/{reference}/status"): FIELD,
+    ("PATCH", "/api/requests/{reference}"): {DISPATCHER},
+    ("GET", "/api/geocode"): FIELD,
+    ("GET", "/requests"): FIELD,
+    ("GET", "/requests/new"): FIELD,
+    ("POST", "/requests/new"): FIELD,
+    ("GET", "/requests/{reference}"): FIELD,
+    ("POST", "/requests/{reference}/status"): FIELD,
+    ("POST", "/requests/{reference}/triage"): {DISPATCHER},
+    ("GET", "/bantuan"): PUBLIC,
+    ("POST", "/bantuan"): PUBLIC,
     ("GET", "/api/villages"): ALL,
 }
 DOCS = {"/api/docs", "/api/docs/oauth2-redirect", "/api/openapi.json"}

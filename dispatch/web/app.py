@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,10 +19,10 @@ from dispatch.db import get_engine, ping
 from dispatch.errors import UserError
 from dispatch.i18n import translate
 from dispatch.models import User
-from dispatch.security import LoginThrottle
+from dispatch.security import RateLimiter
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
 from dispatch.web.render import render
-from dispatch.web.routes import admin, auth, region
+from dispatch.web.routes import admin, auth, public, region, requests
 
 log = logging.getLogger("jangkau.http")
 
@@ -34,7 +35,10 @@ def _error(request: Request, status: int, key: str, **params: object):
     message = translate(key, lang_of(request), **params)
     if _wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse({"detail": message, "code": key}, status_code=status, headers=headers)
+        body = {"detail": message, "code": key}
+        if "candidates" in params:
+            body["candidates"] = params["candidates"]
+        return JSONResponse(body, status_code=status, headers=headers)
     return render(request, "error.html", status_code=status, status=status, message=message)
 
 
@@ -65,6 +69,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError):
         return _error(request, 422, "invalid_input", fields=_field_names(exc))
 
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request: Request, exc: ValidationError):
+        names = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'} ({e['msg']})" for e in exc.errors()
+        )
+        return _error(request, 422, "invalid_input", fields=names[:500])
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
@@ -92,7 +103,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.database_url)
-    app.state.throttle = LoginThrottle(settings.security.login_max_failures)
+    app.state.throttle = RateLimiter(settings.security.login_max_failures)  # per username
+    # Per address too, looser: a whole office may share one address.
+    app.state.ip_throttle = RateLimiter(4 * settings.security.login_max_failures)
+    app.state.public_limiter = RateLimiter(5, window_s=600)
     mode = settings.security.secure_cookies
     app.state.secure_cookies = lambda request: (
         mode == "always" or (mode == "auto" and request.url.scheme == "https")
@@ -138,5 +152,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(auth.router)
     app.include_router(admin.router)
     app.include_router(region.router)
+    app.include_router(requests.router)
+    app.include_router(public.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

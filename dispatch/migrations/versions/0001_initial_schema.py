@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 06:02:00.229391
+Create Date: 2026-11-28 06:16:37.833257
 """
 
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ def upgrade() -> None:
         "counter",
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_counter")),
     )
     op.create_table(
         "district",
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("point_source", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("code"),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_district")),
     )
     op.create_table(
         "place",
@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("confidential", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_place")),
     )
     with op.batch_alter_table("place", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_place_key"), ["key"], unique=True)
@@ -88,10 +88,9 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", dispatch.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["district_code"],
-            ["district.code"],
+            ["district_code"], ["district.code"], name=op.f("fk_user_district_code_district")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_user")),
     )
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_user_username"), ["username"], unique=True)
@@ -108,12 +107,9 @@ def upgrade() -> None:
         sa.Column("shift_end", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
         sa.Column("skills", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["depot_id"],
-            ["place.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("name"),
+        sa.ForeignKeyConstraint(["depot_id"], ["place.id"], name=op.f("fk_vehicle_depot_id_place")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vehicle")),
+        sa.UniqueConstraint("name", name=op.f("uq_vehicle_name")),
     )
     op.create_table(
         "village",
@@ -124,10 +120,9 @@ def upgrade() -> None:
         sa.Column("lon", sa.Float(), nullable=True),
         sa.Column("point_source", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.ForeignKeyConstraint(
-            ["district_code"],
-            ["district.code"],
+            ["district_code"], ["district.code"], name=op.f("fk_village_district_code_district")
         ),
-        sa.PrimaryKeyConstraint("code"),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_village")),
     )
     with op.batch_alter_table("village", schema=None) as batch_op:
         batch_op.create_index(
@@ -140,11 +135,8 @@ def upgrade() -> None:
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("expires_at", dispatch.models.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_api_token_user_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
     )
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
@@ -159,11 +151,8 @@ def upgrade() -> None:
         sa.Column("entity_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("client", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("fields", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["user.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["actor_id"], ["user.id"], name=op.f("fk_auditlog_actor_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_auditlog")),
     )
     with op.batch_alter_table("auditlog", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_auditlog_actor_id"), ["actor_id"], unique=False)
@@ -231,6 +220,8 @@ def upgrade() -> None:
         ),
         sa.Column("location_source", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.Column("location_confirmed", sa.Boolean(), nullable=False),
+        sa.Column("location_flag", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("destination_id", sa.Integer(), nullable=True),
         sa.Column("adults", sa.Integer(), nullable=False),
         sa.Column("children", sa.Integer(), nullable=False),
         sa.Column("needs_wheelchair", sa.Boolean(), nullable=False),
@@ -243,6 +234,7 @@ def upgrade() -> None:
         sa.Column("contact_phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("survivor_name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("notes", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("safe_contact", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("duplicate_of", sa.Integer(), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("idempotency_key", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
@@ -252,23 +244,22 @@ def upgrade() -> None:
         sa.Column("closed_at", dispatch.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("erased_at", dispatch.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["user.id"],
+            ["created_by"], ["user.id"], name=op.f("fk_request_created_by_user")
         ),
         sa.ForeignKeyConstraint(
-            ["district_code"],
-            ["district.code"],
+            ["destination_id"], ["place.id"], name=op.f("fk_request_destination_id_place")
         ),
         sa.ForeignKeyConstraint(
-            ["duplicate_of"],
-            ["request.id"],
+            ["district_code"], ["district.code"], name=op.f("fk_request_district_code_district")
         ),
         sa.ForeignKeyConstraint(
-            ["village_code"],
-            ["village.code"],
+            ["duplicate_of"], ["request.id"], name=op.f("fk_request_duplicate_of_request")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("idempotency_key"),
+        sa.ForeignKeyConstraint(
+            ["village_code"], ["village.code"], name=op.f("fk_request_village_code_village")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_request")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_request_idempotency_key")),
     )
     with op.batch_alter_table("request", schema=None) as batch_op:
         batch_op.create_index(
@@ -290,11 +281,8 @@ def upgrade() -> None:
         sa.Column("csrf_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", dispatch.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", dispatch.models.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_web_session_user_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_session")),
     )
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_session_user_id"), ["user_id"], unique=False)
@@ -341,14 +329,12 @@ def upgrade() -> None:
         sa.Column("at", dispatch.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["user.id"],
+            ["actor_id"], ["user.id"], name=op.f("fk_requestevent_actor_id_user")
         ),
         sa.ForeignKeyConstraint(
-            ["request_id"],
-            ["request.id"],
+            ["request_id"], ["request.id"], name=op.f("fk_requestevent_request_id_request")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_requestevent")),
     )
     with op.batch_alter_table("requestevent", schema=None) as batch_op:
         batch_op.create_index(

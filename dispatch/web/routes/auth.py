@@ -39,20 +39,21 @@ class LoginThrottled(UserError):
 
 def _login(request: Request, db: Session, username: str, password: str) -> User:
     """Check a login against the throttle and the database; audit success and failure."""
-    throttle = request.app.state.throttle
+    throttle, by_ip = request.app.state.throttle, request.app.state.ip_throttle
     client = client_of(request) or "?"
     ukey = "u:" + username.strip().lower()
-    wait = throttle.retry_after(ukey, "ip:" + client)
+    wait = max(throttle.retry_after(ukey), by_ip.retry_after(client))
     if wait:
         raise LoginThrottled("login_throttled", seconds=wait)
     user = authenticate(db, username, password)
     if user is None:
-        throttle.failed(ukey, "ip:" + client)
+        throttle.hit(ukey)
+        by_ip.hit(client)
         audit.record(db, "login_failed", "user", client=client)
         db.commit()
         log.info("login failed")
         raise LoginUnauthorized("login_failed")
-    throttle.succeeded(ukey)
+    throttle.clear(ukey)
     audit.record(db, "login", "user", user.id, actor=user, client=client)
     return user
 

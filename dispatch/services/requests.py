@@ -1,0 +1,608 @@
+"""Request intake, lifecycle and visibility: the rules officers and dispatchers live by."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy import case, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dispatch import audit
+from dispatch.config import Settings
+from dispatch.errors import Conflict, NotFound, UserError
+from dispatch.models import (
+    District,
+    Place,
+    PlaceKind,
+    Precision,
+    Request,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    Role,
+    Urgency,
+    User,
+    Village,
+    utcnow,
+)
+from dispatch.services.phones import normalise_phone
+from dispatch.services.sequences import next_value
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+SENSITIVE = ("survivor_name", "notes", "safe_contact", "contact_phone", "address", "landmark")
+
+# Where each kind of transport takes the passengers (a visit stays in the village).
+DESTINATION_KIND = {
+    RequestKind.SAFE_HOUSE: PlaceKind.SAFE_HOUSE,
+    RequestKind.MEDICAL: PlaceKind.HOSPITAL,
+    RequestKind.POLICE: PlaceKind.POLICE,
+    RequestKind.RETURN_HOME: PlaceKind.SAFE_HOUSE,  # picked up there, taken home
+}
+DEFAULT_ONSITE = {RequestKind.VISIT: 60}
+
+OPEN = {
+    RequestStatus.NEW,
+    RequestStatus.TRIAGED,
+    RequestStatus.PLANNED,
+    RequestStatus.DISPATCHED,
+    RequestStatus.ARRIVED,
+    RequestStatus.FAILED,
+}
+TRANSITIONS: dict[RequestStatus, set[RequestStatus]] = {
+    RequestStatus.NEW: {RequestStatus.TRIAGED, RequestStatus.CANCELLED},
+    RequestStatus.TRIAGED: {RequestStatus.PLANNED, RequestStatus.CANCELLED},
+    RequestStatus.PLANNED: {
+        RequestStatus.DISPATCHED,
+        RequestStatus.TRIAGED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.DISPATCHED: {
+        RequestStatus.ARRIVED,
+        RequestStatus.DONE,
+        RequestStatus.FAILED,
+        RequestStatus.TRIAGED,
+        RequestStatus.CANCELLED,
+    },
+    RequestStatus.ARRIVED: {RequestStatus.DONE, RequestStatus.FAILED, RequestStatus.CANCELLED},
+    RequestStatus.FAILED: {RequestStatus.TRIAGED, RequestStatus.CANCELLED},  # re-queue
+    RequestStatus.DONE: set(),
+    RequestStatus.CANCELLED: set(),
+}
+CLOSED = {RequestStatus.DONE, RequestStatus.CANCELLED}
+
+
+class RequestIn(BaseModel):
+    """What an officer (form or API) submits."""
+
+    kind: RequestKind
+    urgency: Urgency
+    village_code: str | None = Field(default=None, max_length=13)
+    village: str = Field(default="", max_length=120, description="Village name, if no code")
+    district_code: str | None = Field(default=None, max_length=8)
+    address: str = Field(default="", max_length=300)
+    landmark: str = Field(default="", max_length=200)
+    location: str = Field(
+        default="", max_length=500, description="GPS text, a map link, a geo: URI or a Plus Code"
+    )
+    confirm_outside: bool = False
+    adults: int = Field(default=1, ge=0, le=20)
+    children: int = Field(default=0, ge=0, le=20)
+    needs_wheelchair: bool = False
+    needs_infant_seat: bool = False
+    needs_female_staff: bool = False
+    available_date: date | None = None
+    window_start: str | None = Field(default=None, pattern=HHMM)
+    window_end: str | None = Field(default=None, pattern=HHMM)
+    onsite_minutes: int | None = Field(default=None, ge=0, le=480)
+    contact_phone: str = Field(max_length=30)
+    survivor_name: str = Field(default="", max_length=120)
+    notes: str = Field(default="", max_length=2000)
+    safe_contact: str = Field(default="", max_length=300)
+    destination: str | None = Field(default=None, max_length=64, description="Place key")
+
+    @field_validator(
+        "window_start", "window_end", "village_code", "district_code", "destination", mode="before"
+    )
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @model_validator(mode="after")
+    def _coherent(self) -> RequestIn:
+        if self.window_start and self.window_end and self.window_end <= self.window_start:
+            raise ValueError("window_end must be after window_start")
+        if self.kind != RequestKind.VISIT and self.adults + self.children == 0:
+            raise ValueError("a transport needs at least one passenger")
+        return self
+
+
+@dataclass
+class Located:
+    village: Village | None
+    district: District | None
+    lat: float | None
+    lon: float | None
+    precision: Precision | None
+    source: str
+    flag: str = ""
+
+
+def _inside(settings: Settings, lat: float, lon: float) -> bool:
+    south, west, north, east = settings.region.bbox
+    return south <= lat <= north and west <= lon <= east
+
+
+def _candidates_out(cands) -> list[dict]:
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "district_code": c.district_code,
+            "score": round(c.score, 1),
+        }
+        for c in cands[:5]
+    ]
+
+
+def locate(session: Session, data: RequestIn, settings: Settings) -> Located:
+    """Village, point and precision of a request, from what the officer gave."""
+    from dispatch import geocoding
+
+    village = district = None
+    if data.village_code:
+        village = session.get(Village, data.village_code)
+        if village is None or not village.code.startswith(settings.region.code + "."):
+            cands = geocoding.resolve(data.village or data.village_code, data.district_code)
+            raise UserError(
+                "village_unknown", code=data.village_code, candidates=_candidates_out(cands)
+            )
+    elif data.village.strip():
+        cands = geocoding.resolve(data.village, data.district_code)
+        best = [c for c in cands if c.precision == "village"]
+        clear = (
+            best and best[0].score >= 85 and (len(best) == 1 or best[0].score - best[1].score >= 5)
+        )
+        if not clear:
+            raise UserError("village_unknown", code=data.village, candidates=_candidates_out(cands))
+        village = session.get(Village, best[0].code)
+    if data.district_code and village is None:
+        district = session.get(District, data.district_code)
+        if district is None:
+            raise UserError("district_unknown", code=data.district_code)
+    if village is not None:
+        district = session.get(District, village.district_code)
+
+    if data.location.strip():
+        gps = geocoding.parse_coordinates(data.location)
+        if gps is None:
+            raise UserError("location_unreadable")
+        lat, lon = gps
+        flag = ""
+        if not _inside(settings, lat, lon):
+            if not data.confirm_outside:
+                raise UserError(
+                    "location_outside",
+                    lat=round(lat, 5),
+                    lon=round(lon, 5),
+                    region=settings.region.name,
+                )
+            flag = "outside_region"
+        if village is None and not flag:
+            near = geocoding.nearest_village(lat, lon)
+            if near is not None:
+                village = session.get(Village, near.code)
+                district = session.get(District, village.district_code) if village else None
+        return Located(village, district, lat, lon, Precision.GPS, "gps", flag)
+    if village is not None and village.lat is not None:
+        return Located(
+            village,
+            district,
+            village.lat,
+            village.lon,
+            Precision.VILLAGE,
+            village.point_source or "village",
+        )
+    if district is not None and district.lat is not None:
+        return Located(
+            village, district, district.lat, district.lon, Precision.KECAMATAN, "kecamatan centre"
+        )
+    raise UserError("village_required")
+
+
+def _reference(session: Session, settings: Settings, now: datetime) -> str:
+    day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
+    n = next_value(session, f"ref:{day}")
+    return f"{settings.region.reference_prefix}-{day}-{n:04d}"
+
+
+def _destination(session: Session, data: RequestIn) -> Place | None:
+    kind = DESTINATION_KIND.get(data.kind)
+    if kind is None:
+        return None
+    q = select(Place).where(Place.kind == kind, Place.active == True)  # noqa: E712
+    if data.destination:
+        place = session.exec(select(Place).where(Place.key == data.destination)).first()
+        if place is None or place.kind != kind:
+            raise UserError("destination_invalid", kind=kind.value)
+        return place
+    place = session.exec(q.order_by(Place.id)).first()
+    if place is None:
+        raise UserError("destination_missing", kind=kind.value)
+    return place
+
+
+def _scoped_key(actor: User | None, key: str | None) -> str | None:
+    if not key:
+        return None
+    if not re.fullmatch(r"[\x21-\x7e]{8,200}", key):
+        raise UserError("idempotency_key_invalid")
+    owner = str(actor.id) if actor else "public"
+    return hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
+
+
+def submit_request(
+    session: Session,
+    data: RequestIn,
+    settings: Settings,
+    *,
+    actor: User | None,
+    idempotency_key: str | None = None,
+    client: str | None = None,
+    verified: bool = True,
+) -> tuple[Request, bool]:
+    """Store a new request and commit. Returns (request, created).
+
+    A retry with the same idempotency key returns the first request and creates nothing.
+    """
+    key = _scoped_key(actor, idempotency_key)
+    if key:
+        existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
+        if existing is not None:
+            return existing, False
+    phone = normalise_phone(data.contact_phone) if data.contact_phone.strip() else ""
+    if verified and not phone:
+        raise UserError("phone_required")
+    where = locate(session, data, settings)
+    destination = _destination(session, data)
+    now = utcnow()
+    available = data.available_date
+    if available is None:
+        if data.urgency == Urgency.TERJADWAL:
+            raise UserError("date_required")
+        available = now.astimezone(settings.region.tz).date()
+    duplicate_of = None
+    if where.village is not None and phone:
+        duplicate_of = session.exec(
+            select(Request.id)
+            .where(
+                Request.village_code == where.village.code,
+                Request.contact_phone == phone,
+                Request.created_at >= now - timedelta(hours=24),
+                Request.status != RequestStatus.CANCELLED,
+            )
+            .order_by(Request.id)
+        ).first()
+    req = Request(
+        reference=_reference(session, settings, now),
+        kind=data.kind,
+        urgency=data.urgency,
+        verified=verified,
+        village_code=where.village.code if where.village else None,
+        district_code=where.district.code if where.district else None,
+        address=data.address.strip(),
+        landmark=data.landmark.strip(),
+        lat=where.lat,
+        lon=where.lon,
+        precision=where.precision,
+        location_source=where.source[:60],
+        location_flag=where.flag,
+        destination_id=destination.id if destination else None,
+        adults=data.adults,
+        children=data.children,
+        needs_wheelchair=data.needs_wheelchair,
+        needs_infant_seat=data.needs_infant_seat,
+        needs_female_staff=data.needs_female_staff,
+        available_date=available,
+        window_start=data.window_start,
+        window_end=data.window_end,
+        onsite_minutes=(
+            data.onsite_minutes
+            if data.onsite_minutes is not None
+            else DEFAULT_ONSITE.get(data.kind, 15)
+        ),
+        contact_phone=phone,
+        survivor_name=data.survivor_name.strip(),
+        notes=data.notes.strip(),
+        safe_contact=data.safe_contact.strip(),
+        duplicate_of=duplicate_of,
+        created_by=actor.id if actor else None,
+        idempotency_key=key,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(req)
+    try:
+        session.flush()
+        session.add(
+            RequestEvent(
+                request_id=req.id, to_status=RequestStatus.NEW, actor_id=req.created_by, at=now
+            )
+        )
+        audit.record(
+            session,
+            "create",
+            "request",
+            req.id,
+            actor=actor,
+            client=client,
+            fields=[f for f in RequestIn.model_fields if getattr(data, f, None)],
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if key:  # the same submission raced in on another connection: answer with it
+            existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return req, True
+
+
+# ---- who sees what ------------------------------------------------------------------------
+
+
+def visible(query, user: User):
+    """Limit a request query to what the user's role may see."""
+    if user.role == Role.DISPATCHER:
+        return query
+    if user.role == Role.OFFICER:
+        conds = [Request.created_by == user.id]
+        if user.district_code:
+            conds.append(Request.district_code == user.district_code)
+        return query.where(or_(*conds))
+    return query.where(Request.id == -1)
+
+
+def get_visible(session: Session, reference: str, user: User) -> Request:
+    req = session.exec(visible(select(Request), user).where(Request.reference == reference)).first()
+    if req is None:  # unseen and absent look the same: no existence leak
+        raise NotFound("request_not_found", reference=reference[:30])
+    return req
+
+
+def list_visible(
+    session: Session,
+    user: User,
+    *,
+    status: list[RequestStatus] | None = None,
+    urgency: Urgency | None = None,
+    district: str | None = None,
+    on_date: date | None = None,
+    limit: int = 200,
+) -> list[Request]:
+    q = visible(select(Request), user)
+    if status:
+        q = q.where(Request.status.in_(status))
+    if urgency:
+        q = q.where(Request.urgency == urgency)
+    if district:
+        q = q.where(Request.district_code == district)
+    if on_date:
+        q = q.where(Request.available_date <= on_date)
+    urgency_rank = case({"darurat": 0, "segera": 1, "terjadwal": 2}, value=Request.urgency)
+    return list(session.exec(q.order_by(urgency_rank, Request.created_at).limit(limit)))
+
+
+def record_view(session: Session, req: Request, user: User, client: str | None) -> None:
+    """Opening a request's sensitive details is audited (which fields, never the values)."""
+    audit.record(session, "view", "request", req.id, actor=user, client=client, fields=SENSITIVE)
+
+
+# ---- lifecycle ----------------------------------------------------------------------------
+
+
+def change_status(
+    session: Session,
+    req: Request,
+    to: RequestStatus,
+    *,
+    actor: User | None,
+    note: str = "",
+    expected_version: int | None = None,
+    client: str | None = None,
+) -> Request:
+    if expected_version is not None and expected_version != req.version:
+        raise Conflict("request_changed", reference=req.reference)
+    if to not in TRANSITIONS[req.status]:
+        raise Conflict("transition_invalid", frm=req.status.value, to=to.value)
+    officer = actor is not None and actor.role == Role.OFFICER
+    if officer and (
+        to != RequestStatus.CANCELLED
+        or req.status not in (RequestStatus.NEW, RequestStatus.TRIAGED)
+    ):
+        raise UserError("officer_may_only_cancel")
+    now = utcnow()
+    session.add(
+        RequestEvent(
+            request_id=req.id,
+            from_status=req.status,
+            to_status=to,
+            actor_id=actor.id if actor else None,
+            at=now,
+            note=note[:300],
+        )
+    )
+    req.status = to
+    req.version += 1
+    req.updated_at = now
+    if to in CLOSED:
+        req.closed_at = now
+    session.add(req)
+    audit.record(
+        session, "update", "request", req.id, actor=actor, client=client, fields=("status",)
+    )
+    return req
+
+
+def history(session: Session, req: Request) -> list[RequestEvent]:
+    return list(
+        session.exec(
+            select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
+        )
+    )
+
+
+class TriageIn(BaseModel):
+    """A dispatcher's corrections; `version` must match the request's (no silent overwrite)."""
+
+    version: int
+    urgency: Urgency | None = None
+    kind: RequestKind | None = None
+    village_code: str | None = Field(default=None, max_length=13)
+    location: str | None = Field(default=None, max_length=500)
+    location_confirmed: bool | None = None
+    available_date: date | None = None
+    window_start: str | None = Field(default=None, pattern=HHMM)
+    window_end: str | None = Field(default=None, pattern=HHMM)
+    onsite_minutes: int | None = Field(default=None, ge=0, le=480)
+    duplicate_of: str | None = Field(default=None, max_length=24, description="Reference")
+    verified: bool | None = None
+
+
+def triage(
+    session: Session,
+    req: Request,
+    data: TriageIn,
+    settings: Settings,
+    *,
+    actor: User,
+    client: str | None = None,
+) -> Request:
+    from dispatch import geocoding
+
+    if data.version != req.version:
+        raise Conflict("request_changed", reference=req.reference)
+    changed = []
+    for name in (
+        "urgency",
+        "kind",
+        "available_date",
+        "window_start",
+        "window_end",
+        "onsite_minutes",
+        "verified",
+    ):
+        value = getattr(data, name)
+        if value is not None and value != getattr(req, name):
+            setattr(req, name, value)
+            changed.append(name)
+    if (req.window_start and req.window_end) and req.window_end <= req.window_start:
+        raise UserError("window_invalid")
+    if data.village_code and data.village_code != req.village_code:
+        village = session.get(Village, data.village_code)
+        if village is None:
+            raise UserError("village_unknown", code=data.village_code, candidates=[])
+        req.village_code, req.district_code = village.code, village.district_code
+        if req.precision != Precision.GPS:
+            point = (
+                village if village.lat is not None else session.get(District, village.district_code)
+            )
+            req.lat, req.lon = point.lat, point.lon
+            req.precision = Precision.VILLAGE if point is village else Precision.KECAMATAN
+        changed.append("village_code")
+    if data.location:
+        gps = geocoding.parse_coordinates(data.location)
+        if gps is None:
+            raise UserError("location_unreadable")
+        if not _inside(settings, *gps):
+            raise UserError(
+                "location_outside",
+                lat=round(gps[0], 5),
+                lon=round(gps[1], 5),
+                region=settings.region.name,
+            )
+        req.lat, req.lon = gps
+        req.precision, req.location_source, req.location_flag = Precision.GPS, "dispatcher", ""
+        changed.append("location")
+    if data.duplicate_of is not None:
+        if data.duplicate_of == "":
+            req.duplicate_of = None
+        else:
+            other = session.exec(
+                select(Request).where(Request.reference == data.duplicate_of)
+            ).first()
+            if other is None or other.id == req.id:
+                raise UserError("duplicate_invalid")
+            req.duplicate_of = other.id
+        changed.append("duplicate_of")
+    if data.location_confirmed is not None and data.location_confirmed != req.location_confirmed:
+        req.location_confirmed = data.location_confirmed
+        changed.append("location_confirmed")
+    if changed:
+        req.version += 1
+        req.updated_at = utcnow()
+        session.add(req)
+        audit.record(
+            session, "update", "request", req.id, actor=actor, client=client, fields=changed
+        )
+        if req.location_confirmed and req.precision == Precision.GPS and req.village_code:
+            learn_village_point(session, req.village_code)
+    return req
+
+
+PIN_SOURCE = "confirmed GPS pins"
+
+
+def learn_village_point(session: Session, code: str) -> None:
+    """Confirmed GPS pins become the village's point, unless an imported point exists."""
+    village = session.get(Village, code)
+    if village is None or (
+        village.point_source and not village.point_source.startswith(PIN_SOURCE)
+    ):
+        return
+    session.flush()
+    lat, lon, n = session.exec(
+        select(func.avg(Request.lat), func.avg(Request.lon), func.count()).where(
+            Request.village_code == code,
+            Request.location_confirmed == True,  # noqa: E712
+            Request.precision == Precision.GPS,
+            Request.location_flag == "",
+        )
+    ).one()
+    if n:
+        village.lat, village.lon = float(lat), float(lon)
+        village.point_source = f"{PIN_SOURCE} ({n})"
+        session.add(village)
+
+
+# ---- retention ----------------------------------------------------------------------------
+
+
+def erase_expired(session: Session, settings: Settings, now: datetime | None = None) -> int:
+    """Erase personal data of requests closed longer ago than the retention period.
+
+    Anonymous facts stay for statistics: kind, urgency, status, kecamatan, village, dates.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(days=settings.retention.closed_request_days)
+    rows = session.exec(
+        select(Request).where(
+            Request.closed_at.is_not(None), Request.closed_at < cutoff, Request.erased_at.is_(None)
+        )
+    ).all()
+    for req in rows:
+        for name in SENSITIVE:
+            setattr(req, name, "")
+        req.idempotency_key = None
+        if req.precision == Precision.GPS:  # a home's exact point is personal data too
+            req.lat = req.lon = None
+            req.precision = None
+        req.erased_at = now
+        session.add(req)
+        audit.record(session, "erase", "request", req.id, fields=SENSITIVE)
+    return len(rows)
