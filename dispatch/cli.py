@@ -254,3 +254,18 @@ def place_list() -> None:
                 f"{p.key:<24} {p.kind.value:<11} {p.public_label:<28} "
                 f"{p.lat:.5f},{p.lon:.5f} {flag}"
             )
+
+
+@app.command()
+def retention() -> None:
+    """Erase personal data of requests closed longer ago than retention.closed_request_days."""
+    from dispatch.db import session_scope
+    from dispatch.services.requests import erase_expired
+
+    settings = _settings()
+    with session_scope(_engine(settings)) as s:
+        n = erase_expired(s, settings)
+    typer.echo(
+        f"Personal data erased from {n} closed requests "
+        f"(older than {settings.retention.closed_request_days} days)."
+    )

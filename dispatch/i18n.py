@@ -347,3 +347,123 @@ CATALOG.update(
         "created": {"id": "Masuk", "en": "Submitted"},
     }
 )
+
+CATALOG.update(
+    {
+        "plan_title": {"id": "Rencana rute", "en": "Route plan"},
+        "edit_version": {"id": "Versi suntingan", "en": "Edit version"},
+        "published_version": {"id": "Terbit", "en": "Published"},
+        "plan_state_draft": {"id": "draf", "en": "draft"},
+        "plan_state_published": {"id": "terbit", "en": "published"},
+        "plan_state_superseded": {"id": "diganti", "en": "superseded"},
+        "queue": {"id": "Antrean", "en": "Queue"},
+        "plan_routes_for": {"id": "Rencanakan rute untuk {day}", "en": "Plan routes for {day}"},
+        "replan_now": {"id": "Rencana ulang dari sekarang", "en": "Re-plan from now"},
+        "job_running": {"id": "Sedang merencanakan", "en": "Planning"},
+        "job_done": {"id": "Selesai direncanakan", "en": "Planned"},
+        "job_failed": {"id": "Perencanaan gagal", "en": "Planning failed"},
+        "planning_error": {
+            "id": "Terjadi kesalahan saat merencanakan; coba lagi.",
+            "en": "Something went wrong while planning; try again.",
+        },
+        "no_vehicles": {"id": "Tidak ada kendaraan aktif.", "en": "No active vehicle."},
+        "adjust": {"id": "Atur", "en": "Adjust"},
+        "lock": {"id": "Kunci ke", "en": "Lock to"},
+        "exclude": {"id": "Tunda hari ini", "en": "Leave out today"},
+        "clear": {"id": "Lepas", "en": "Clear"},
+        "routes": {"id": "Rute", "en": "Routes"},
+        "map": {"id": "Peta", "en": "Map"},
+        "hours": {"id": "jam", "en": "hours"},
+        "arrival": {"id": "Tiba", "en": "Arrival"},
+        "stop": {"id": "Perhentian", "en": "Stop"},
+        "load": {"id": "Muatan", "en": "On board"},
+        "stop_start": {"id": "Berangkat", "en": "Start"},
+        "stop_end": {"id": "Kembali", "en": "Return"},
+        "stop_pickup": {"id": "Jemput", "en": "Pickup"},
+        "stop_delivery": {"id": "Antar", "en": "Drop-off"},
+        "stop_visit": {"id": "Kunjungan", "en": "Visit"},
+        "rep_arrived": {"id": "Tiba", "en": "Arrived"},
+        "rep_done": {"id": "Selesai", "en": "Done"},
+        "rep_failed": {"id": "Gagal", "en": "Failed"},
+        "unserved": {"id": "Tidak terlayani", "en": "Not served"},
+        "why_outside_shifts": {
+            "id": "di luar jam dinas semua kendaraan",
+            "en": "outside every vehicle's shift",
+        },
+        "why_no_skilled_vehicle": {
+            "id": "tidak ada kendaraan dengan kemampuan yang dibutuhkan",
+            "en": "no vehicle has the needed skill",
+        },
+        "why_window_unreachable": {
+            "id": "waktu yang diminta tidak terjangkau dari pangkalan dalam jam dinas",
+            "en": "the time window cannot be reached from the depot within a shift",
+        },
+        "why_not_enough_seats": {"id": "kursi tidak cukup", "en": "not enough seats"},
+        "why_locked_vehicle_unavailable": {
+            "id": "kendaraan yang dikunci tidak tersedia",
+            "en": "the locked vehicle is not available",
+        },
+        "why_dropped_for_urgent": {
+            "id": "ditunda untuk permintaan yang lebih mendesak",
+            "en": "left for more urgent requests",
+        },
+        "why_no_capacity": {"id": "armada penuh hari ini", "en": "the fleet is full today"},
+        "skipped": {"id": "Tidak ikut direncanakan", "en": "Not planned"},
+        "skip_excluded": {"id": "ditunda", "en": "left out"},
+        "skip_unverified": {"id": "belum diverifikasi", "en": "unverified"},
+        "skip_no_location": {"id": "tanpa lokasi", "en": "no location"},
+        "skip_no_destination": {"id": "tanpa tujuan", "en": "no destination"},
+        "publish": {"id": "Terbitkan", "en": "Publish"},
+        "driver_links": {"id": "Tautan pengemudi", "en": "Driver links"},
+        "open_route": {"id": "Buka rute", "en": "Open route"},
+        "offline_map": {"id": "Peta offline", "en": "Offline map"},
+        "a4_sheet": {"id": "Lembar A4", "en": "A4 sheet"},
+        "close_day": {
+            "id": "Tutup hari: kembalikan yang belum selesai ke antrean",
+            "en": "Close the day: unfinished requests back to the queue",
+        },
+        "plan_changed": {
+            "id": "Rencana {day} baru saja diubah dispatcher lain. Muat ulang halaman, periksa "
+            "perubahannya, lalu ulangi.",
+            "en": "The plan for {day} was just changed by another dispatcher. Reload the page, "
+            "check the change, then try again.",
+        },
+        "no_draft": {"id": "Belum ada rencana untuk diterbitkan.", "en": "No plan to publish yet."},
+        "no_published_plan": {"id": "Belum ada rencana terbit.", "en": "No published plan yet."},
+        "link_not_found": {"id": "Tautan rute tidak dikenal.", "en": "Unknown route link."},
+        "link_expired": {
+            "id": "Tautan rute sudah kedaluwarsa.",
+            "en": "The route link has expired.",
+        },
+        "route_withdrawn": {
+            "id": "Rute ini ditarik pada versi baru.",
+            "en": "This route was withdrawn in a newer version.",
+        },
+        "route_updated": {
+            "id": "Rute diperbarui: versi {old} → {new}. Periksa urutan perhentian.",
+            "en": "Route updated: version {old} → {new}. Check the stop order.",
+        },
+        "navigate": {"id": "Navigasi", "en": "Navigate"},
+        "call": {"id": "Telepon", "en": "Call"},
+        "queued_offline": {
+            "id": "Belum terkirim (tanpa sinyal), akan dikirim otomatis",
+            "en": "Not sent yet (no signal), will be sent automatically",
+        },
+        "sent": {"id": "Terkirim", "en": "Sent"},
+        "failure_reason": {"id": "Alasan gagal?", "en": "Reason for failure?"},
+        "stop_not_on_route": {
+            "id": "Perhentian ini tidak ada di rute Anda.",
+            "en": "This stop is not on your route.",
+        },
+        "reason_required": {"id": "Tulis alasan gagal.", "en": "Give the reason for the failure."},
+    }
+)
+
+CATALOG.update(
+    {
+        "report_title": {"id": "Laporan bulanan", "en": "Monthly report"},
+        "month": {"id": "Bulan", "en": "Month"},
+        "median_to_done": {"id": "Median waktu sampai selesai", "en": "Median time to done"},
+        "km_driven": {"id": "km ditempuh", "en": "km driven"},
+    }
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import Enum
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, Text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -259,3 +259,74 @@ class Counter(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=40)
     value: int = 0
+
+
+class PlanStatus(str, Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class DayPlan(SQLModel, table=True):
+    """A plan for one day: drafts while the dispatcher works, numbered versions once published.
+
+    `body` is the planner's JSON (routing.serialize) plus the request each task stands for.
+    """
+
+    __tablename__ = "day_plan"
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    status: PlanStatus = _enum(PlanStatus, default=PlanStatus.DRAFT, index=True)
+    version: int = 0  # published version number of the day (1, 2, ...); 0 for a draft
+    body: str = Field(default="{}", sa_type=Text)
+    solve_seconds: float = 0.0
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _ts()
+    published_at: datetime | None = _ts(now=False)
+
+
+class DayState(SQLModel, table=True):
+    """Per-day edit counter: every lock, move or re-plan bumps it (no silent overwrites)."""
+
+    __tablename__ = "day_state"
+    day: date = Field(primary_key=True)
+    version: int = 0
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = _ts()
+
+
+class Assignment(SQLModel, table=True):
+    """A dispatcher's instruction for a request on a day: lock to a vehicle or leave out."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    request_id: int = Field(foreign_key="request.id", index=True)
+    vehicle_id: int | None = Field(default=None, foreign_key="vehicle.id")
+    excluded: bool = False
+
+
+class DriverLink(SQLModel, table=True):
+    """A driver's link to one vehicle's route of a published plan; expires at shift end."""
+
+    __tablename__ = "driver_link"
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the token in the URL
+    plan_id: int = Field(foreign_key="day_plan.id", index=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    expires_at: datetime = _ts()
+
+
+class StopEvent(SQLModel, table=True):
+    """What a driver reported at a stop. `client_id` makes each report count exactly once."""
+
+    __tablename__ = "stop_event"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(unique=True, max_length=80)
+    plan_id: int = Field(foreign_key="day_plan.id", index=True)
+    vehicle_id: int = Field(foreign_key="vehicle.id")
+    request_id: int = Field(foreign_key="request.id", index=True)
+    stop_kind: str = Field(max_length=10)  # pickup, delivery, visit
+    status: str = Field(max_length=10)  # arrived, done, failed
+    reason: str = Field(default="", max_length=200)
+    passengers: int | None = None
+    happened_at: datetime = _ts()  # on the phone, when the driver tapped
+    received_at: datetime = _ts()

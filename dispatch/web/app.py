@@ -20,9 +20,10 @@ from dispatch.errors import UserError
 from dispatch.i18n import translate
 from dispatch.models import User
 from dispatch.security import RateLimiter
+from dispatch.services.jobs import PlanningJobs
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
 from dispatch.web.render import render
-from dispatch.web.routes import admin, auth, public, region, requests
+from dispatch.web.routes import admin, auth, plan, public, region, reports, requests
 
 log = logging.getLogger("jangkau.http")
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Per address too, looser: a whole office may share one address.
     app.state.ip_throttle = RateLimiter(4 * settings.security.login_max_failures)
     app.state.public_limiter = RateLimiter(5, window_s=600)
+    app.state.jobs = PlanningJobs()
     mode = settings.security.secure_cookies
     app.state.secure_cookies = lambda request: (
         mode == "always" or (mode == "auto" and request.url.scheme == "https")
@@ -154,5 +156,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(region.router)
     app.include_router(requests.router)
     app.include_router(public.router)
+    app.include_router(plan.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -16,6 +16,16 @@ from dispatch.web.deps import ANON_CSRF_COOKIE, lang_of
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
+def qr_svg(text: str) -> str:
+    """An inline SVG QR code (segno), for links shown on screen."""
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=3, dark="#000")
+
+
+templates.env.globals["qr"] = qr_svg
+
+
 def local_time(value: datetime | None, tz, fmt: str = "%d-%m-%Y %H:%M") -> str:
     return value.astimezone(tz).strftime(fmt) if value else ""
 

@@ -1,0 +1,538 @@
+"""From the day's open requests to a routing.Problem, and from a Plan back to requests.
+
+The planner itself (routing/) knows nothing of requests or the database; this module is the
+translation between the two, and the place where the day's edit version is checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session, select
+
+from dispatch import audit
+from dispatch.config import Settings
+from dispatch.errors import Conflict, UserError
+from dispatch.models import (
+    Assignment,
+    DayPlan,
+    DayState,
+    DriverLink,
+    Place,
+    PlanStatus,
+    Request,
+    RequestKind,
+    RequestStatus,
+    StopEvent,
+    User,
+    Vehicle,
+    utcnow,
+)
+from dispatch.services.requests import change_status
+from routing import (
+    Location,
+    Plan,
+    Problem,
+    RideRule,
+    Stop,
+    Task,
+    TimeWindow,
+    Urgency,
+    VehicleState,
+)
+from routing import Vehicle as RVehicle
+from routing.travel import HaversineTravel, OsrmTravel
+
+PLANNABLE = (
+    RequestStatus.NEW,
+    RequestStatus.TRIAGED,
+    RequestStatus.PLANNED,
+    RequestStatus.DISPATCHED,
+    RequestStatus.FAILED,
+)
+HANDOVER_S = 10 * 60  # at the drop-off: hand the passengers over
+
+
+def seconds_of(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 3600 + int(m) * 60
+
+
+def hhmm(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass
+class Position:
+    """Where a vehicle is now, from its driver's reports."""
+
+    key: str  # location id, as build_problem names them: place:ID or request:ID
+    lat: float
+    lon: float
+    time: int  # seconds since midnight, local
+    done: set[str] = field(default_factory=set)
+    on_board: set[str] = field(default_factory=set)
+
+
+@dataclass
+class DayProblem:
+    """A routing problem plus what its indices and ids stand for in the database."""
+
+    problem: Problem
+    requests: dict[str, Request]  # task id (reference) -> request
+    vehicles: dict[str, Vehicle]  # routing vehicle id -> vehicle
+    places: dict[int, Place]  # location index -> place (depots, destinations)
+    skipped: dict[str, str] = field(default_factory=dict)  # reference -> why not planned
+
+
+def travel_model(settings: Settings):
+    t = settings.travel
+    if t.osrm_url:
+        return OsrmTravel(t.osrm_url)
+    return HaversineTravel(speed_kmh=t.speed_kmh.get("car", 40.0), circuity=t.circuity)
+
+
+def day_version(session: Session, day: date) -> int:
+    state = session.get(DayState, day)
+    return state.version if state else 0
+
+
+def bump_day(session: Session, day: date, expected: int | None, actor: User | None) -> int:
+    """Advance the day's edit version; refuse if someone changed the day meanwhile."""
+    state = session.get(DayState, day) or DayState(day=day, version=0)
+    if expected is not None and expected != state.version:
+        raise Conflict("plan_changed", day=day.isoformat())
+    state.version += 1
+    state.updated_by = actor.id if actor else None
+    state.updated_at = utcnow()
+    session.add(state)
+    return state.version
+
+
+def open_requests(session: Session, day: date) -> list[Request]:
+    return list(
+        session.exec(
+            select(Request)
+            .where(
+                Request.status.in_(PLANNABLE),
+                Request.available_date <= day,
+                Request.duplicate_of.is_(None),
+            )
+            .order_by(Request.id)
+        )
+    )
+
+
+def build_problem(
+    session: Session,
+    day: date,
+    settings: Settings,
+    *,
+    positions: dict[str, Position] | None = None,
+    previous: Plan | None = None,
+    now_s: int | None = None,
+) -> DayProblem:
+    """The day's problem. With `positions` (a re-plan from now) each vehicle starts where
+    and when it is, done requests are left out and passengers on board are delivered."""
+    positions = positions or {}
+    vehicles = [v for v in session.exec(select(Vehicle).order_by(Vehicle.id)) if v.active]
+    if not vehicles:
+        raise UserError("no_vehicles")
+    places = {p.id: p for p in session.exec(select(Place))}
+    locations: list[Location] = []
+    index: dict[str, int] = {}
+    place_at: dict[int, Place] = {}
+
+    def loc(key: str, lat: float, lon: float) -> int:
+        if key not in index:
+            index[key] = len(locations)
+            locations.append(Location(key, lat, lon))
+        return index[key]
+
+    rvehicles, by_id = [], {}
+    for v in vehicles:
+        depot = places[v.depot_id]
+        i = loc(f"place:{depot.id}", depot.lat, depot.lon)
+        place_at[i] = depot
+        start = seconds_of(v.shift_start)
+        if now_s is not None:
+            start = max(start, now_s)
+        rid = str(v.id)
+        rvehicles.append(
+            RVehicle(
+                id=rid,
+                seats=v.seats,
+                start=i,
+                end=i,
+                shift=TimeWindow(start, max(start, seconds_of(v.shift_end))),
+                skills=frozenset(s for s in v.skills.split(",") if s),
+            )
+        )
+        by_id[rid] = v
+
+    assigned = {
+        a.request_id: a for a in session.exec(select(Assignment).where(Assignment.day == day))
+    }
+    tasks, reqs, skipped = [], {}, {}
+    on_board = {t for p in positions.values() for t in p.on_board}
+    done = {t for p in positions.values() for t in p.done}
+    for r in open_requests(session, day):
+        if r.reference in done:
+            continue
+        a = assigned.get(r.id)
+        if a is not None and a.excluded and r.reference not in on_board:
+            skipped[r.reference] = "excluded"
+            continue
+        if not r.verified:
+            skipped[r.reference] = "unverified"
+            continue
+        if r.lat is None:
+            skipped[r.reference] = "no_location"
+            continue
+        village = loc(f"request:{r.id}", r.lat, r.lon)
+        window = None
+        if r.window_start or r.window_end:
+            window = TimeWindow(
+                seconds_of(r.window_start or "00:00"), seconds_of(r.window_end or "23:59")
+            )
+        skills = frozenset(
+            n
+            for n, on in (
+                ("wheelchair", r.needs_wheelchair),
+                ("infant_seat", r.needs_infant_seat),
+                ("female_staff", r.needs_female_staff),
+            )
+            if on
+        )
+        here = Stop(village, service=r.onsite_minutes * 60, window=window)
+        if r.kind == RequestKind.VISIT:
+            pickup, delivery = here, None
+        else:
+            dest = places.get(r.destination_id)
+            if dest is None:
+                skipped[r.reference] = "no_destination"
+                continue
+            d = loc(f"place:{dest.id}", dest.lat, dest.lon)
+            place_at[d] = dest
+            if r.kind == RequestKind.RETURN_HOME:
+                pickup, delivery = Stop(d, service=HANDOVER_S), here
+            else:
+                pickup, delivery = here, Stop(d, service=HANDOVER_S)
+        tasks.append(
+            Task(
+                id=r.reference,
+                pickup=pickup,
+                delivery=delivery,
+                passengers=r.adults + r.children,
+                urgency=Urgency(r.urgency.value),
+                skills=skills,
+                locked_vehicle=str(a.vehicle_id) if a is not None and a.vehicle_id else None,
+            )
+        )
+        reqs[r.reference] = r
+
+    states = []
+    for rid, p in positions.items():
+        if rid in by_id:
+            at = loc(p.key, p.lat, p.lon)
+            states.append(
+                VehicleState(
+                    vehicle=rid,
+                    location=at,
+                    time=p.time,
+                    done=tuple(sorted(p.done)),
+                    on_board=tuple(sorted(t for t in p.on_board if t in reqs)),
+                )
+            )
+    matrix = travel_model(settings).matrix(locations)
+    problem = Problem(
+        locations=locations,
+        matrix=matrix,
+        vehicles=rvehicles,
+        tasks=tasks,
+        states=states,
+        previous=previous,
+        ride_rule=RideRule(
+            slack=settings.solver.ride_slack_min * 60, factor=settings.solver.ride_factor
+        ),
+    )
+    return DayProblem(problem, reqs, by_id, place_at, skipped)
+
+
+def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position]:
+    """Each vehicle's last reported stop and what it has done, from the day's stop events."""
+    published = latest(session, day, PlanStatus.PUBLISHED)
+    if published is None:
+        return {}
+    plan, body = load_body(published)
+    plan_ids = [p.id for p in session.exec(select(DayPlan).where(DayPlan.day == day))]
+    events = session.exec(
+        select(StopEvent)
+        .where(StopEvent.plan_id.in_(plan_ids))
+        .order_by(StopEvent.happened_at, StopEvent.id)
+    ).all()
+    refs = {v: k for k, v in body["tasks"].items()}
+    places = {p.id: p for p in session.exec(select(Place))}
+    out: dict[str, Position] = {}
+    for route in plan.routes:
+        v = session.get(Vehicle, int(route.vehicle))
+        depot = places[v.depot_id]
+        out[route.vehicle] = Position(f"place:{depot.id}", depot.lat, depot.lon, now_s)
+    for e in events:
+        pos = out.get(str(e.vehicle_id))
+        ref = refs.get(e.request_id)
+        req = session.get(Request, e.request_id)
+        if pos is None or ref is None or req is None:
+            continue
+        if e.status == "failed" or (e.status == "done" and e.stop_kind in ("delivery", "visit")):
+            pos.done.add(ref)
+            pos.on_board.discard(ref)
+        elif e.status == "done" and e.stop_kind == "pickup":
+            pos.on_board.add(ref)
+        # Where is the vehicle? At the place of its last reported stop.
+        at_village = e.stop_kind == "visit" or (e.stop_kind == "pickup") != (
+            req.kind == RequestKind.RETURN_HOME
+        )
+        if at_village and req.lat is not None:
+            pos.key, pos.lat, pos.lon = f"request:{req.id}", req.lat, req.lon
+        elif req.destination_id in places:
+            dest = places[req.destination_id]
+            pos.key, pos.lat, pos.lon = f"place:{dest.id}", dest.lat, dest.lon
+    return out
+
+
+def plan_day(
+    session: Session,
+    day: date,
+    settings: Settings,
+    actor: User | None,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    on_progress=None,
+    time_limit: float | None = None,
+) -> DayPlan:
+    """Plan (or re-plan) the day and store the result as a draft.
+
+    With `now`, vehicles start from their last reported stop at that time (mid-day re-plan).
+    The previous plan of the day is the warm start, so a re-plan changes little without reason.
+    """
+    from routing.solver import solve
+
+    bump_day(session, day, expected_version, actor)
+    now_s = positions = None
+    if now is not None:
+        local = now.astimezone(settings.region.tz)
+        now_s = local.hour * 3600 + local.minute * 60 + local.second
+        positions = positions_now(session, day, now_s)
+    base = latest(session, day)
+    previous = load_body(base)[0] if base is not None else None
+    dp = build_problem(session, day, settings, positions=positions, previous=previous, now_s=now_s)
+    kwargs = {
+        "time_limit": time_limit or settings.solver.time_limit_s,
+        "first_solution": settings.solver.first_solution,
+    }
+    if on_progress is not None:
+        kwargs["on_progress"] = on_progress
+    plan = solve(dp.problem, **kwargs)
+    return save_draft(session, day, dp, plan, actor)
+
+
+# ---- storing plans ------------------------------------------------------------------------
+
+
+def plan_body(dp: DayProblem, plan: Plan) -> str:
+    from routing.serialize import plan_to_json
+
+    return json.dumps(
+        {
+            "plan": plan_to_json(plan),
+            "locations": [[loc.id, loc.lat, loc.lon] for loc in dp.problem.locations],
+            "tasks": {ref: r.id for ref, r in dp.requests.items()},
+            "skipped": dp.skipped,
+        }
+    )
+
+
+def load_body(record: DayPlan) -> tuple[Plan, dict]:
+    from routing.serialize import plan_from_json
+
+    body = json.loads(record.body)
+    return plan_from_json(body["plan"]), body
+
+
+def save_draft(
+    session: Session, day: date, dp: DayProblem, plan: Plan, actor: User | None
+) -> DayPlan:
+    record = DayPlan(
+        day=day,
+        status=PlanStatus.DRAFT,
+        body=plan_body(dp, plan),
+        solve_seconds=plan.solve_seconds,
+        created_by=actor.id if actor else None,
+    )
+    session.add(record)
+    session.flush()
+    audit.record(session, "create", "day_plan", record.id, actor=actor, fields=("draft",))
+    return record
+
+
+def latest(session: Session, day: date, status: PlanStatus | None = None) -> DayPlan | None:
+    q = select(DayPlan).where(DayPlan.day == day)
+    if status is not None:
+        q = q.where(DayPlan.status == status)
+    return session.exec(q.order_by(DayPlan.id.desc())).first()
+
+
+def link_token(secret: str, plan_id: int, vehicle_id: int) -> str:
+    """The driver's link token: derivable by the server, so it can be shown again."""
+    msg = f"route:{plan_id}:{vehicle_id}".encode()
+    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()[:32]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def publish(
+    session: Session, day: date, settings: Settings, actor: User, expected_version: int | None
+) -> DayPlan:
+    """Freeze the latest draft as the day's next numbered version; links for each driver."""
+    draft = latest(session, day, PlanStatus.DRAFT)
+    if draft is None:
+        raise UserError("no_draft")
+    bump_day(session, day, expected_version, actor)
+    previous = latest(session, day, PlanStatus.PUBLISHED)
+    number = 1
+    if previous is not None:
+        previous.status = PlanStatus.SUPERSEDED
+        number = previous.version + 1
+        session.add(previous)
+    draft.status = PlanStatus.PUBLISHED
+    draft.version = number
+    draft.published_at = utcnow()
+    session.add(draft)
+    session.flush()
+    plan, body = load_body(draft)
+    tz = settings.region.tz
+    served = set()
+    for route in plan.routes:
+        if not route.tasks:
+            continue
+        vehicle = session.get(Vehicle, int(route.vehicle))
+        end_local = datetime.combine(day, time.fromisoformat(vehicle.shift_end), tz)
+        # The link lasts to the end of the shift, with an hour's grace for a late return.
+        expires = (end_local + timedelta(hours=1)).astimezone(utcnow().tzinfo)
+        token = link_token(settings.secret_key, draft.id, vehicle.id)
+        session.add(
+            DriverLink(
+                id=_digest(token), plan_id=draft.id, vehicle_id=vehicle.id, expires_at=expires
+            )
+        )
+        served.update(route.tasks)
+    for ref, request_id in body["tasks"].items():
+        req = session.get(Request, request_id)
+        if ref in served:
+            if req.status in (RequestStatus.NEW, RequestStatus.FAILED):
+                change_status(session, req, RequestStatus.TRIAGED, actor=actor, note="plan")
+            if req.status == RequestStatus.TRIAGED:
+                change_status(session, req, RequestStatus.PLANNED, actor=actor, note=f"v{number}")
+            if req.status == RequestStatus.PLANNED:
+                change_status(
+                    session, req, RequestStatus.DISPATCHED, actor=actor, note=f"v{number}"
+                )
+        elif req.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED):
+            change_status(
+                session, req, RequestStatus.TRIAGED, actor=actor, note=f"not in v{number}"
+            )
+    audit.record(session, "publish", "day_plan", draft.id, actor=actor, fields=("version",))
+    return draft
+
+
+def find_link(session: Session, token: str) -> tuple[DriverLink, DayPlan] | None:
+    link = session.get(DriverLink, _digest(token))
+    if link is None:
+        return None
+    return link, session.get(DayPlan, link.plan_id)
+
+
+def newer_link(session: Session, settings: Settings, plan: DayPlan, vehicle_id: int) -> str | None:
+    """After a republish, the token of the same vehicle's route in the current version."""
+    current = latest(session, plan.day, PlanStatus.PUBLISHED)
+    if current is None or current.id == plan.id:
+        return None
+    token = link_token(settings.secret_key, current.id, vehicle_id)
+    return token if session.get(DriverLink, _digest(token)) else None
+
+
+def record_stop_event(
+    session: Session,
+    link: DriverLink,
+    plan: DayPlan,
+    *,
+    client_id: str,
+    reference: str,
+    stop_kind: str,
+    status: str,
+    reason: str = "",
+    passengers: int | None = None,
+    happened_at: datetime | None = None,
+) -> tuple[StopEvent, bool]:
+    """Store a driver's report once; the same client_id again returns the first report."""
+    existing = session.exec(select(StopEvent).where(StopEvent.client_id == client_id)).first()
+    if existing is not None:
+        return existing, False
+    _plan, body = load_body(plan)
+    request_id = body["tasks"].get(reference)
+    route = next((r for r in _plan.routes if r.vehicle == str(link.vehicle_id)), None)
+    if request_id is None or route is None or reference not in route.tasks:
+        raise UserError("stop_not_on_route")
+    if stop_kind not in ("pickup", "delivery", "visit") or status not in (
+        "arrived",
+        "done",
+        "failed",
+    ):
+        raise UserError("invalid_input", fields="stop_kind/status")
+    if status == "failed" and not reason.strip():
+        raise UserError("reason_required")
+    event = StopEvent(
+        client_id=client_id,
+        plan_id=plan.id,
+        vehicle_id=link.vehicle_id,
+        request_id=request_id,
+        stop_kind=stop_kind,
+        status=status,
+        reason=reason.strip()[:200],
+        passengers=passengers,
+        happened_at=happened_at or utcnow(),
+    )
+    session.add(event)
+    req = session.get(Request, request_id)
+    last_stop = stop_kind in ("delivery", "visit")
+    target = None
+    if status == "arrived" and req.status == RequestStatus.DISPATCHED:
+        target = RequestStatus.ARRIVED
+    elif status == "done" and last_stop:
+        target = RequestStatus.DONE
+    elif status == "failed":
+        target = RequestStatus.FAILED
+    if target is not None and target in _allowed(req.status):
+        change_status(
+            session,
+            req,
+            target,
+            actor=None,
+            note=f"driver: {stop_kind} {status}" + (f" ({reason})" if reason else ""),
+        )
+    return event, True
+
+
+def _allowed(status: RequestStatus) -> set[RequestStatus]:
+    from dispatch.services.requests import TRANSITIONS
+
+    return TRANSITIONS[status]

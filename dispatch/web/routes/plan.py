@@ -1,0 +1,384 @@
+"""The dispatcher's day: plan, adjust, publish, follow; and the drivers' route links."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel import Session, select
+
+from dispatch import audit
+from dispatch.errors import NotFound, UserError
+from dispatch.models import (
+    Assignment,
+    District,
+    Place,
+    PlanStatus,
+    RequestStatus,
+    Role,
+    StopEvent,
+    User,
+    Vehicle,
+    Village,
+    utcnow,
+)
+from dispatch.models import (
+    Request as Req,
+)
+from dispatch.services import planning
+from dispatch.services.requests import change_status
+from dispatch.web.deps import client_of, get_db, public, require, settings_of
+from dispatch.web.render import render
+
+router = APIRouter()
+DISPATCH = require(Role.DISPATCHER)
+
+
+def _today(request: Request) -> date:
+    return utcnow().astimezone(settings_of(request).region.tz).date()
+
+
+def _day(value: str | None, request: Request) -> date:
+    if not value:
+        return _today(request)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError("invalid_input", fields="day (YYYY-MM-DD)") from None
+
+
+def _jobs(request: Request):
+    return request.app.state.jobs
+
+
+def day_view(db: Session, request: Request, day: date) -> dict:
+    """Everything the planning page and its polling need, as plain data."""
+    draft = planning.latest(db, day)
+    published = planning.latest(db, day, PlanStatus.PUBLISHED)
+    vehicles = {str(v.id): v for v in db.exec(select(Vehicle))}
+    villages = {v.code: v.name for v in db.exec(select(Village))}
+    districts = {d.code: d.name for d in db.exec(select(District))}
+    places = {p.id: p for p in db.exec(select(Place))}
+    view: dict = {
+        "day": day.isoformat(),
+        "version": planning.day_version(db, day),
+        "published_version": published.version if published else None,
+        "job": (_jobs(request).get(day).as_dict() if _jobs(request).get(day) else None),
+        "routes": [],
+        "unserved": [],
+        "skipped": {},
+    }
+    if draft is None:
+        return view
+    plan, body = planning.load_body(draft)
+    ids = body["tasks"]
+    reqs = {r.id: r for r in db.exec(select(Req).where(Req.id.in_(list(ids.values()))))}
+    events: dict[tuple[int, str], str] = {}
+    if published is not None:
+        for e in db.exec(
+            select(StopEvent).where(StopEvent.plan_id == published.id).order_by(StopEvent.id)
+        ):
+            events[(e.request_id, e.stop_kind)] = e.status
+    view["draft_id"] = draft.id
+    view["draft_status"] = draft.status.value
+    view["travel_model"] = plan.travel_model
+    view["solve_seconds"] = round(plan.solve_seconds, 2)
+    for route in plan.routes:
+        v = vehicles.get(route.vehicle)
+        stops = []
+        for s in route.stops:
+            r = reqs.get(ids.get(s.task)) if s.task else None
+            place = None
+            if r is None:
+                loc_id = body["locations"][s.location][0]
+                if loc_id.startswith("place:"):
+                    place = places.get(int(loc_id.removeprefix("place:")))
+            stops.append(
+                {
+                    "kind": s.kind.value,
+                    "arrival": planning.hhmm(s.arrival),
+                    "departure": planning.hhmm(s.departure),
+                    "wait_min": s.wait // 60,
+                    "load": s.load,
+                    "reference": s.task,
+                    "urgency": r.urgency.value if r else None,
+                    "village": villages.get(r.village_code, "") if r else "",
+                    "district": districts.get(r.district_code, "") if r else "",
+                    "place": place.public_label if place else "",
+                    "status": r.status.value if r else None,
+                    "reported": events.get((r.id, s.kind.value)) if r else None,
+                }
+            )
+        view["routes"].append(
+            {
+                "vehicle_id": route.vehicle,
+                "vehicle": v.name if v else route.vehicle,
+                "km": round(route.distance / 1000, 1),
+                "hours": round(route.span / 3600, 2),
+                "driving_h": round(route.driving / 3600, 2),
+                "stops": stops,
+                "tasks": len(route.tasks),
+            }
+        )
+    for u in plan.unserved:
+        r = reqs.get(ids.get(u.task))
+        view["unserved"].append(
+            {
+                "reference": u.task,
+                "reason": u.reason.value,
+                "message": u.message,
+                "urgency": r.urgency.value if r else None,
+                "village": villages.get(r.village_code, "") if r else "",
+            }
+        )
+    view["skipped"] = body.get("skipped", {})
+    return view
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+
+@router.get("/plan")
+def plan_page(
+    request: Request,
+    day: str | None = Query(None, max_length=10),
+    db: Session = Depends(get_db),
+    _u: User = Depends(DISPATCH),
+):
+    d = _day(day, request)
+    view = day_view(db, request, d)
+    open_reqs = planning.open_requests(db, d)
+    links = []
+    published = planning.latest(db, d, PlanStatus.PUBLISHED)
+    if published is not None:
+        secret = settings_of(request).secret_key
+        base = str(request.base_url).rstrip("/")
+        for r in view["routes"]:
+            if r["tasks"] and published.id == view.get("draft_id"):
+                token = planning.link_token(secret, published.id, int(r["vehicle_id"]))
+                links.append({"vehicle": r["vehicle"], "url": f"{base}/r/{token}", "token": token})
+    vehicles = [v for v in db.exec(select(Vehicle).order_by(Vehicle.name)) if v.active]
+    return render(
+        request,
+        "plan.html",
+        view=view,
+        open_reqs=open_reqs,
+        links=links,
+        vehicles=vehicles,
+        view_json=json.dumps(view),
+    )
+
+
+@router.post("/plan/{day}/solve")
+async def plan_solve(
+    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+):
+    form = await request.form()
+    d = _day(day, request)
+    version = int(str(form.get("version") or planning.day_version(db, d)))
+    from_now = form.get("from_now") == "1"
+    _jobs(request).start(
+        d,
+        request.app.state.engine,
+        settings_of(request),
+        user.id,
+        version,
+        now=utcnow() if from_now else None,
+    )
+    return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
+
+
+@router.post("/plan/{day}/assign")
+async def plan_assign(
+    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+):
+    """Lock a request to a vehicle, leave it out for the day, or clear the instruction."""
+    form = await request.form()
+    d = _day(day, request)
+    ref = str(form.get("reference", ""))
+    action = str(form.get("action", ""))
+    req = db.exec(select(Req).where(Req.reference == ref)).first()
+    if req is None:
+        raise NotFound("request_not_found", reference=ref[:30])
+    planning.bump_day(db, d, int(str(form.get("version", "-1"))), user)
+    a = db.exec(
+        select(Assignment).where(Assignment.day == d, Assignment.request_id == req.id)
+    ).first() or Assignment(day=d, request_id=req.id)
+    if action == "lock":
+        vehicle = db.get(Vehicle, int(str(form.get("vehicle_id", "0")) or 0))
+        if vehicle is None:
+            raise UserError("invalid_input", fields="vehicle_id")
+        a.vehicle_id, a.excluded = vehicle.id, False
+    elif action == "exclude":
+        a.vehicle_id, a.excluded = None, True
+    elif action == "clear":
+        a.vehicle_id, a.excluded = None, False
+    else:
+        raise UserError("invalid_input", fields="action")
+    db.add(a)
+    audit.record(
+        db, "update", "assignment", req.id, actor=user, client=client_of(request), fields=(action,)
+    )
+    db.commit()
+    return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
+
+
+@router.post("/plan/{day}/publish")
+async def plan_publish(
+    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+):
+    form = await request.form()
+    d = _day(day, request)
+    planning.publish(db, d, settings_of(request), user, int(str(form.get("version", "-1"))))
+    db.commit()
+    return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
+
+
+@router.post("/plan/{day}/close")
+async def plan_close(
+    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+):
+    """End of day: what was not finished goes back to the queue, with a note."""
+    d = _day(day, request)
+    published = planning.latest(db, d, PlanStatus.PUBLISHED)
+    if published is None:
+        raise UserError("no_published_plan")
+    _plan, body = planning.load_body(published)
+    returned = 0
+    for request_id in body["tasks"].values():
+        req = db.get(Req, request_id)
+        if req.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED, RequestStatus.ARRIVED):
+            change_status(
+                db, req, RequestStatus.TRIAGED, actor=user, note=f"tidak selesai {d.isoformat()}"
+            )
+            returned += 1
+    db.commit()
+    return RedirectResponse(f"/plan?day={d.isoformat()}&returned={returned}", status_code=303)
+
+
+@router.get("/plan/{day}/map")
+def plan_map(
+    day: str, request: Request, db: Session = Depends(get_db), _u: User = Depends(DISPATCH)
+):
+    from dispatch.services.rendering import overview_html
+
+    d = _day(day, request)
+    return Response(overview_html(db, d, settings_of(request)), media_type="text/html")
+
+
+@router.get("/api/plan/{day}", tags=["planning"])
+def api_plan(
+    day: str, request: Request, db: Session = Depends(get_db), _u: User = Depends(DISPATCH)
+):
+    return day_view(db, request, _day(day, request))
+
+
+# ---- driver links -------------------------------------------------------------------------
+
+
+def _link(db: Session, request: Request, token: str):
+    """The link's plan and vehicle; a superseded plan points to its newer version."""
+    found = planning.find_link(db, token)
+    if found is None:
+        raise NotFound("link_not_found")
+    link, plan = found
+    if link.expires_at <= utcnow():
+        raise UserError("link_expired")
+    return link, plan
+
+
+@router.get("/r/{token}")
+def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=Depends(public)):
+    link, plan = _link(db, request, token)
+    if plan.status == PlanStatus.SUPERSEDED:
+        newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
+        if newer:
+            return RedirectResponse(f"/r/{newer}?updated={plan.version}", status_code=303)
+        raise UserError("route_withdrawn")
+    from dispatch.services.rendering import driver_stops
+
+    vehicle = db.get(Vehicle, link.vehicle_id)
+    stops = driver_stops(db, plan, vehicle)
+    response = render(
+        request,
+        "driver.html",
+        token=token,
+        vehicle=vehicle,
+        plan=plan,
+        stops=stops,
+        stops_json=json.dumps(stops),
+        updated_from=request.query_params.get("updated"),
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+class StopReport(BaseModel):
+    client_id: str = Field(min_length=8, max_length=80)
+    reference: str = Field(max_length=24)
+    stop_kind: str = Field(max_length=10)
+    status: str = Field(max_length=10)
+    reason: str = Field(default="", max_length=200)
+    passengers: int | None = Field(default=None, ge=0, le=40)
+    happened_at: datetime | None = None
+
+
+@router.post("/r/{token}/events")
+def driver_event(token: str, body: StopReport, request: Request, db: Session = Depends(get_db)):
+    """A driver's report, sent when the phone has signal; the same client_id counts once."""
+    link, plan = _link(db, request, token)
+    if plan.status != PlanStatus.PUBLISHED:
+        # Reports made on an older version still count: they describe what happened.
+        pass
+    happened = body.happened_at
+    if happened is not None and happened.tzinfo is None:
+        raise UserError("invalid_input", fields="happened_at (with time zone)")
+    event, created = planning.record_stop_event(
+        db,
+        link,
+        plan,
+        client_id=body.client_id,
+        reference=body.reference,
+        stop_kind=body.stop_kind,
+        status=body.status,
+        reason=body.reason,
+        passengers=body.passengers,
+        happened_at=happened,
+    )
+    db.commit()
+    return JSONResponse({"id": event.id, "created": created}, status_code=201 if created else 200)
+
+
+@router.get("/r/{token}/state")
+def driver_state(token: str, request: Request, db: Session = Depends(get_db)):
+    """For the driver page's polling: is there a newer version of this route?"""
+    link, plan = _link(db, request, token)
+    newer = None
+    if plan.status == PlanStatus.SUPERSEDED:
+        newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
+    return {
+        "version": plan.version,
+        "current": plan.status == PlanStatus.PUBLISHED,
+        "newer": f"/r/{newer}" if newer else None,
+    }
+
+
+@router.get("/r/{token}/{kind}")
+def driver_download(token: str, kind: str, request: Request, db: Session = Depends(get_db)):
+    from dispatch.services.rendering import driver_file
+
+    link, plan = _link(db, request, token)
+    try:
+        content, media, name = driver_file(
+            db, plan, db.get(Vehicle, link.vehicle_id), kind, settings_of(request)
+        )
+    except KeyError:
+        raise NotFound("not_found") from None
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
+    )
