@@ -18,8 +18,11 @@ PG_URL = os.environ.get("JANGKAU_TEST_DATABASE_URL")
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "engine" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        if "engine" in names:
             item.add_marker(pytest.mark.db)
+        if "browser" in names or "page" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
@@ -123,3 +126,70 @@ def login(client, username: str, password: str | None = None):
         },
         follow_redirects=False,
     )
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def live_server(settings, engine):
+    """The app served by uvicorn on a free local port, in a thread."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from dispatch.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the test server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright; skips (saying why) where it is absent."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 412, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()

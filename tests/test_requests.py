@@ -1,0 +1,256 @@
+"""Request intake through the JSON API: validation, idempotency, duplicates, visibility,
+lifecycle guards, triage with version checks, and GPS pins that teach village points."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from dispatch.models import AuditLog, Request, RequestEvent, Village
+from dispatch.setup import demo_password
+
+REF = re.compile(r"^KKR-\d{8}-\d{4}$")
+
+
+def _auth(client, username: str) -> dict[str, str]:
+    r = client.post(
+        "/api/auth/token", data={"username": username, "password": demo_password(username)}
+    )
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def _phone() -> str:
+    # A fresh valid mobile number each time, so tests do not trip the duplicate check.
+    return "0812" + str(uuid.uuid4().int)[:8]
+
+
+def _body(**over) -> dict:
+    body = {
+        "kind": "safe_house",
+        "urgency": "segera",
+        "village_code": "64.02.06.1001",
+        "address": "Jl. Contoh RT 03",
+        "landmark": "dekat masjid",
+        "adults": 1,
+        "children": 2,
+        "contact_phone": _phone(),
+        "survivor_name": "Nama Rahasia",
+        "notes": "catatan rahasia",
+    }
+    body.update(over)
+    return body
+
+
+@pytest.fixture
+def officer(client):
+    return _auth(client, "officer.tenggarong")
+
+
+@pytest.fixture
+def dispatcher(client):
+    return _auth(client, "dispatcher")
+
+
+def test_officer_submits_and_gets_a_reference_and_normalised_phone(client, officer, db):
+    r = client.post("/api/requests", headers=officer, json=_body(contact_phone="0812-3456-7001"))
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert REF.match(out["reference"])
+    assert out["status"] == "new" and out["district_code"] == "64.02.06"
+    assert "survivor_name" not in out and "contact_phone" not in out  # lists carry no PII
+    stored = db.exec(select(Request).where(Request.reference == out["reference"])).one()
+    assert stored.contact_phone == "+6281234567001"
+    assert stored.precision is not None and stored.lat is not None
+    events = db.exec(select(RequestEvent).where(RequestEvent.request_id == stored.id)).all()
+    assert [e.to_status.value for e in events] == ["new"]
+
+
+def test_bad_phone_gets_an_actionable_message(client, officer):
+    r = client.post("/api/requests", headers=officer, json=_body(contact_phone="12345"))
+    assert r.status_code == 422
+    assert "0812" in r.json()["detail"]
+
+
+def test_retry_with_the_same_idempotency_key_creates_nothing_new(client, officer, db):
+    key = uuid.uuid4().hex
+    body = _body()
+    first = client.post("/api/requests", headers={**officer, "Idempotency-Key": key}, json=body)
+    again = client.post("/api/requests", headers={**officer, "Idempotency-Key": key}, json=body)
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["reference"] == again.json()["reference"]
+    n = len(db.exec(select(Request).where(Request.reference == first.json()["reference"])).all())
+    assert n == 1
+
+
+def test_same_village_and_phone_within_a_day_is_flagged_not_merged(client, officer):
+    phone = _phone()
+    a = client.post("/api/requests", headers=officer, json=_body(contact_phone=phone)).json()
+    b = client.post("/api/requests", headers=officer, json=_body(contact_phone=phone)).json()
+    assert a["reference"] != b["reference"]
+    assert b["duplicate_of"] == a["reference"] and a["duplicate_of"] is None
+
+
+def test_unknown_village_is_422_with_candidates(client, officer):
+    r = client.post(
+        "/api/requests", headers=officer, json=_body(village_code=None, village="Sebulu Ilirr")
+    )
+    assert r.status_code == 422
+    names = [c["name"] for c in r.json()["candidates"]]
+    assert "Sebulu Ilir" in names
+    r = client.post("/api/requests", headers=officer, json=_body(village_code="64.02.99.9999"))
+    assert r.status_code == 422 and r.json()["code"] == "village_unknown"
+
+
+def test_village_by_name_resolves(client, officer):
+    r = client.post(
+        "/api/requests",
+        headers=officer,
+        json=_body(village_code=None, village="Ds. Sebulu Ilir, Kec. Sebulu"),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["village_code"].startswith("64.02.07.")
+
+
+def test_gps_outside_the_regency_is_refused_unless_confirmed(client, officer):
+    jakarta = "-6.2088, 106.8456"
+    r = client.post("/api/requests", headers=officer, json=_body(location=jakarta))
+    assert r.status_code == 422 and "di luar" in r.json()["detail"]
+    r = client.post(
+        "/api/requests", headers=officer, json=_body(location=jakarta, confirm_outside=True)
+    )
+    assert r.status_code == 201 and r.json()["location_flag"] == "outside_region"
+
+
+def test_a_google_maps_link_gives_a_gps_point(client, officer):
+    r = client.post(
+        "/api/requests",
+        headers=officer,
+        json=_body(location="https://maps.google.com/?q=-0.41234,116.98765"),
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["precision"] == "gps"
+
+
+def test_malformed_payloads_are_4xx(client, officer):
+    for body in (
+        {},
+        {"kind": "teleport"},
+        _body(adults=-1),
+        _body(window_start="25:00"),
+        _body(window_start="10:00", window_end="09:00"),
+        _body(adults=0, children=0),
+        _body(urgency="terjadwal"),
+    ):
+        r = client.post("/api/requests", headers=officer, json=body)
+        assert 400 <= r.status_code < 500, (body, r.status_code, r.text)
+        assert r.json()["detail"]
+
+
+def test_officers_see_their_kecamatan_only(client, officer):
+    ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
+    other = _auth(client, "officer.kotabangun")
+    assert client.get(f"/api/requests/{ref}", headers=other).status_code == 404
+    assert ref not in [r["reference"] for r in client.get("/api/requests", headers=other).json()]
+    mine = client.get(f"/api/requests/{ref}", headers=officer)
+    assert mine.status_code == 200 and mine.json()["survivor_name"] == "Nama Rahasia"
+
+
+def test_viewing_sensitive_details_is_audited(client, officer, dispatcher, db):
+    ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
+    client.get(f"/api/requests/{ref}", headers=dispatcher)
+    req = db.exec(select(Request).where(Request.reference == ref)).one()
+    views = db.exec(
+        select(AuditLog).where(AuditLog.action == "view", AuditLog.entity_id == str(req.id))
+    ).all()
+    assert views and "survivor_name" in views[-1].fields
+    assert all("Nama Rahasia" not in (v.fields or "") for v in views)
+
+
+def test_lifecycle_guards_and_history(client, officer, dispatcher):
+    ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
+    done = client.post(f"/api/requests/{ref}/status", headers=dispatcher, json={"status": "done"})
+    assert done.status_code == 409
+    assert (
+        client.post(
+            f"/api/requests/{ref}/status", headers=dispatcher, json={"status": "triaged"}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/api/requests/{ref}/status",
+            headers=officer,
+            json={"status": "cancelled", "note": "sudah aman"},
+        ).status_code
+        == 200
+    )
+    again = client.post(
+        f"/api/requests/{ref}/status", headers=dispatcher, json={"status": "triaged"}
+    )
+    assert again.status_code == 409  # a cancelled request stays cancelled
+    history = client.get(f"/api/requests/{ref}", headers=dispatcher).json()["history"]
+    assert [h["to_status"] for h in history] == ["new", "triaged", "cancelled"]
+    assert history[-1]["actor"] == "officer.tenggarong"
+
+
+def test_triage_refuses_a_stale_version(client, officer, dispatcher):
+    ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
+    first = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": 1, "urgency": "darurat"}
+    )
+    assert first.status_code == 200 and first.json()["urgency"] == "darurat"
+    stale = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": 1, "urgency": "terjadwal"}
+    )
+    assert stale.status_code == 409 and "diubah orang lain" in stale.json()["detail"]
+    assert (
+        client.patch(f"/api/requests/{ref}", headers=officer, json={"version": 2}).status_code
+        == 403
+    )
+
+
+def test_confirmed_gps_pins_become_the_village_point(client, officer, dispatcher, db):
+    code = "64.02.12.2013"  # Muara Tiq, Tabang: no imported point in the demo
+    village = db.get(Village, code)
+    if village.lat is not None and not village.point_source.startswith("confirmed"):
+        pytest.skip("this database has an imported point for the village")
+    points = ["1.1600, 115.9000", "1.1620, 115.9020"]
+    for gps in points:
+        ref = client.post(
+            "/api/requests", headers=officer, json=_body(village_code=code, location=gps)
+        ).json()["reference"]
+        r = client.patch(
+            f"/api/requests/{ref}",
+            headers=dispatcher,
+            json={"version": 1, "location_confirmed": True},
+        )
+        assert r.status_code == 200
+    db.expire_all()
+    village = db.get(Village, code)
+    assert village.lat == pytest.approx(1.1610) and village.lon == pytest.approx(115.9010)
+    assert village.point_source == "confirmed GPS pins (2)"
+
+
+def test_public_help_page_creates_an_unverified_request_and_is_rate_limited(client):
+    page = client.get("/bantuan")
+    assert page.status_code == 200
+    assert "no-store" in page.headers["cache-control"]
+    assert "Keluar cepat" in page.text and "location.replace" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    statuses = []
+    for _ in range(6):
+        r = client.post(
+            "/bantuan",
+            data={
+                "village_code": "64.02.08.2004",
+                "safe_contact": "telepon siang hari",
+                "when": "siang",
+                "csrf_token": csrf,
+            },
+        )
+        statuses.append(r.status_code)
+    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    assert "Terima kasih" not in r.text and "SAPA 129" in r.text
