@@ -33,11 +33,14 @@ SEGMENT_PENALTY = {
     "hamlet": 8.0,
     "landmark": 8.0,
 }
-WRONG_MARKER_PENALTY = 12.0  # a village named in "Kec. ...", or a kecamatan after "Desa"
-LEFTOVER_PENALTY = 4.0  # per unexplained token in the same segment
-LEFTOVER_MAX = 12.0
+WRONG_MARKER_PENALTY = 20.0  # a village named in "Kec. ...", or a kecamatan after "Desa"
+# Letters of the window's segment that the window leaves unexplained lower its score by
+# LEFTOVER_WEIGHT times what they would cost in a ratio against the whole segment.
+LEFTOVER_WEIGHT = 0.8
+_ROMAN = {"1": "i", "2": "ii", "3": "iii"}
 OTHER_DISTRICT_PENALTY = 10.0  # a village outside the kecamatan the caller or text names
 HINT_MIN_SCORE = 86.0
+VILLAGE_OVER_HINT = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,7 @@ class _Window:
     end: int  # exclusive
     kind: str
     key: str
-    leftover: int
+    leftover: int  # letters of the segment outside the window
 
 
 class Gazetteer:
@@ -116,7 +119,12 @@ class Gazetteer:
                 keys.append(key(toks[1:]))
                 owners.append(i)
                 penalties.append(ALIAS_PENALTY)
+            if any(t in _ROMAN for t in toks):  # "Kota Bangun I" also as "kotabangun i"
+                keys.append(key([_ROMAN.get(t, t) for t in toks]))
+                owners.append(i)
+                penalties.append(0.0)
         self._keys = keys
+        self._key_len = np.array([len(k) for k in keys], dtype=np.float32)
         self._owners = np.array(owners)
         self._alias_pen = np.array(penalties)
         self._is_district = np.array([places[o].level == "kecamatan" for o in owners])
@@ -145,6 +153,7 @@ class Gazetteer:
             "_is_district",
             "_district_of",
             "_district_by_key",
+            "_key_len",
         ):
             setattr(new, slot, getattr(self, slot))
         new.district_points = dict(
@@ -271,39 +280,37 @@ class Gazetteer:
                 row = raw[wi, dcols] - self._alias_pen[dcols]
                 j = int(np.argmax(row))
                 s = float(row[j])
-                if s < HINT_MIN_SCORE or w.kind in {"village", "street", "landmark"}:
+                if s < HINT_MIN_SCORE or w.kind in {"street", "landmark"}:
                     continue
-                rank = (w.kind == "district", w.end - w.start, len(w.key), s)
+                rank = (
+                    {"district": 2, "plain": 1}.get(w.kind, 0),
+                    w.end - w.start,
+                    len(w.key),
+                    s,
+                )
                 if best_rank is None or rank > best_rank:
                     best_rank, hint_window = rank, w
                     hint = self.places[int(self._owners[dcols[j]])].code
             hint_from_text = hint is not None
 
-        # Unexplained tokens left in a window's segment lower its score.
-        hint_span = (
-            set(range(hint_window.start, hint_window.end)) if hint_window is not None else set()
-        )
-        left = np.array(
+        # Letters left unexplained in a window's segment lower its score (the kecamatan
+        # named as the hint elsewhere in the segment is explained).
+        leftover = np.array(
             [
-                min(
-                    LEFTOVER_MAX,
-                    LEFTOVER_PENALTY
-                    * (
-                        w.leftover
-                        - (
-                            len(hint_span)
-                            if hint_window
-                            and hint_window.seg == w.seg
-                            and not _overlap(w, hint_window)
-                            else 0
-                        )
-                    ),
+                w.leftover
+                - (
+                    len(hint_window.key)
+                    if hint_window is not None
+                    and hint_window.seg == w.seg
+                    and not _overlap(w, hint_window)
+                    else 0
                 )
                 for w in windows
             ],
             dtype=np.float32,
-        )
-        adj = adj - np.maximum(left, 0)[:, None]
+        )[:, None]
+        leftover = np.maximum(leftover, 0)
+        adj = adj - LEFTOVER_WEIGHT * 100.0 * leftover / (2 * self._key_len[None, :] + leftover)
 
         best_w = np.argmax(adj, axis=0)
         best_s = adj[best_w, np.arange(adj.shape[1])]
@@ -315,14 +322,15 @@ class Gazetteer:
             if owner not in scores or s > scores[owner][0]:
                 scores[owner] = (s, int(best_w[col]))
         ranked: list[tuple[float, int, int, str, Place, str]] = []
+        village_in_hint = 0.0  # best village of the hinted kecamatan named apart from it
         for owner, (s, wi) in scores.items():
             place = self.places[owner]
             w = windows[wi]
             same_words = hint_from_text and hint_window is not None and _overlap(w, hint_window)
             if hint and place.level == "village" and place.district_code != hint and not same_words:
                 s -= OTHER_DISTRICT_PENALTY
-            if s < self.min_score:
-                continue
+            if hint and place.level == "village" and place.district_code == hint and not same_words:
+                village_in_hint = max(village_in_hint, s)
             ranked.append(
                 (
                     s,
@@ -333,6 +341,14 @@ class Gazetteer:
                     w.key,
                 )
             )
+        if hint_from_text and village_in_hint >= VILLAGE_OVER_HINT:
+            # "Sumbr Sari, Kec. Loa Kulu" is about a village of Loa Kulu: kecamatan
+            # candidates (the hint, or parts of its name) rank after that village.
+            ranked = [
+                (min(r[0], village_in_hint - 0.5), *r[1:]) if r[4].level == "kecamatan" else r
+                for r in ranked
+            ]
+        ranked = [r for r in ranked if r[0] >= self.min_score]
         ranked.sort(key=lambda r: (-r[0], r[1], r[2], r[3]))
         return [self._candidate(r[4], r[0], r[5]) for r in ranked[: self.limit]]
 
@@ -345,12 +361,13 @@ def _windows(segs: list[Segment]) -> list[_Window]:
     out: list[_Window] = []
     for si, seg in enumerate(segs):
         n = len(seg.tokens)
+        total = len(key(seg.tokens))
         for start in range(n):
             for end in range(start + 1, min(n, start + MAX_WINDOW) + 1):
                 k = key(seg.tokens[start:end])
                 if len(k) < 3:
                     continue
-                out.append(_Window(si, start, end, seg.kind, k, n - (end - start)))
+                out.append(_Window(si, start, end, seg.kind, k, total - len(k)))
     return out
 
 
