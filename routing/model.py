@@ -156,6 +156,7 @@ class Route:
     stops: list[PlannedStop]
     distance: int = 0  # metres
     driving: int = 0  # seconds
+    done: list[PlannedStop] = field(default_factory=list)  # re-plan: stops already completed
 
     @property
     def span(self) -> int:

@@ -1,0 +1,418 @@
+"""The OR-Tools routing model: a Problem in, a Plan out.
+
+Built step by step like OR-Tools' samples:
+
+* nodes: one start and one end node per vehicle (a re-plan starts a vehicle where it is
+  now), one node per visit, a pickup and a delivery node per transport;
+* arc cost: driving seconds;
+* dimensions "Time" (service at the node + travel, windows, shifts), "Seats" (passengers
+  on board, capacity = seats) and "Drive" (driving seconds, capacity = max_driving);
+* pickup and delivery pairs (same vehicle, pickup first), maximum ride time, and a
+  *darurat* transport goes straight from pickup to delivery unless ``allow_detour``;
+* disjunction penalties by urgency, lexicographic: one *darurat* outweighs every
+  *segera* and *terjadwal* together plus any change of route cost, and so on;
+* skills and locks through allowed vehicles; warm start from ``problem.previous``.
+
+A visit's ``passengers`` (used for the Solomon benchmark) ride from the visit to the end
+of the route, i.e. the visit loads them for the trip back to the depot.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from routing.diagnose import explain_dropped, prefilter
+from routing.model import (
+    Plan,
+    PlannedStop,
+    Problem,
+    Route,
+    StopKind,
+    Task,
+    TimeWindow,
+    Unserved,
+    UnservedReason,
+    Urgency,
+)
+
+FIRST_SOLUTION_DEFAULT = "PARALLEL_CHEAPEST_INSERTION"
+METAHEURISTIC_DEFAULT = "GUIDED_LOCAL_SEARCH"
+
+
+def max_ride_seconds(problem: Problem, task: Task) -> int | None:
+    """Longest allowed time on board (delivery service start − pickup departure).
+
+    ``None`` for visits. A *darurat* transport without ``allow_detour``: the direct trip.
+    Otherwise ``task.max_ride`` if set, else min(direct + slack, factor × direct).
+    """
+    if task.delivery is None:
+        return None
+    direct = problem.matrix.durations[task.pickup.location][task.delivery.location]
+    if task.urgency is Urgency.DARURAT and not task.allow_detour:
+        return direct if task.max_ride is None else min(direct, task.max_ride)
+    if task.max_ride is not None:
+        return task.max_ride
+    rule = problem.ride_rule
+    return max(direct, min(direct + rule.slack, int(rule.factor * direct)))
+
+
+@dataclass
+class _Node:
+    location: int
+    kind: StopKind
+    task: str | None = None
+    service: int = 0
+    window: TimeWindow | None = None
+    demand: int = 0
+    vehicle: int | None = None  # for start/end nodes
+
+
+@dataclass
+class _Built:
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    nodes: list[_Node]
+    time_dim: pywrapcp.RoutingDimension
+    seats_dim: pywrapcp.RoutingDimension
+    key_to_node: dict[tuple[str, StopKind], int] = field(default_factory=dict)
+    first_solution_at: list[float] = field(default_factory=list)
+
+
+def _allow(routing: pywrapcp.RoutingModel, vehicles: list[int], index: int, nv: int) -> None:
+    """Allowed vehicles for a node (what SetAllowedVehiclesForIndex does; its Python
+    binding rejects lists in OR-Tools 9.15). -1 keeps the node droppable."""
+    if len(vehicles) < nv:
+        routing.VehicleVar(index).SetValues([-1, *vehicles])
+
+
+def _penalties(problem: Problem, tasks: list[Task], bound: int) -> dict[Urgency, int]:
+    """Per-node penalty by urgency; a task drop costs twice this (visits: one node × 2)."""
+    count = {u: sum(1 for t in tasks if t.urgency is u) for u in Urgency}
+    terj = bound
+    seg = terj * (count[Urgency.TERJADWAL] + 1)
+    dar = seg * (count[Urgency.SEGERA] + 1) + terj * (count[Urgency.TERJADWAL] + 1)
+    return {Urgency.TERJADWAL: terj, Urgency.SEGERA: seg, Urgency.DARURAT: dar}
+
+
+def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Built:
+    dur = problem.matrix.durations
+    vehicles = problem.vehicles
+    nv = len(vehicles)
+    states = {s.vehicle: s for s in problem.states}
+    task_by_id = {t.id: t for t in problem.tasks}
+
+    nodes: list[_Node] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    start_time: list[int] = []
+    for v_idx, v in enumerate(vehicles):
+        st = states.get(v.id)
+        load = sum(
+            task_by_id[tid].passengers for tid, vv in on_board.items() if vv == v_idx
+        )
+        starts.append(len(nodes))
+        nodes.append(
+            _Node(st.location if st else v.start, StopKind.START, demand=load, vehicle=v_idx)
+        )
+        start_time.append(max(v.shift.start, st.time) if st else v.shift.start)
+    for v_idx, v in enumerate(vehicles):
+        ends.append(len(nodes))
+        nodes.append(_Node(v.end, StopKind.END, vehicle=v_idx))
+
+    key_to_node: dict[tuple[str, StopKind], int] = {}
+    for t in tasks:
+        if t.id in on_board:
+            d = t.delivery
+            assert d is not None
+            key_to_node[(t.id, StopKind.DELIVERY)] = len(nodes)
+            nodes.append(
+                _Node(d.location, StopKind.DELIVERY, t.id, d.service, d.window, -t.passengers)
+            )
+            continue
+        p = t.pickup
+        if t.delivery is None:
+            key_to_node[(t.id, StopKind.VISIT)] = len(nodes)
+            nodes.append(_Node(p.location, StopKind.VISIT, t.id, p.service, p.window, t.passengers))
+        else:
+            d = t.delivery
+            key_to_node[(t.id, StopKind.PICKUP)] = len(nodes)
+            nodes.append(
+                _Node(p.location, StopKind.PICKUP, t.id, p.service, p.window, t.passengers)
+            )
+            key_to_node[(t.id, StopKind.DELIVERY)] = len(nodes)
+            nodes.append(
+                _Node(d.location, StopKind.DELIVERY, t.id, d.service, d.window, -t.passengers)
+            )
+
+    n = len(nodes)
+    manager = pywrapcp.RoutingIndexManager(n, nv, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+
+    locs = [nd.location for nd in nodes]
+    drive = [[dur[locs[i]][locs[j]] for j in range(n)] for i in range(n)]
+    timem = [[nodes[i].service + drive[i][j] for j in range(n)] for i in range(n)]
+
+    # Arc cost: driving seconds.
+    cost_cb = routing.RegisterTransitMatrix(drive)
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+
+    # Time dimension: service at the node + travel; waiting allowed.
+    horizon = max(
+        [v.shift.end for v in vehicles]
+        + [nd.window.end for nd in nodes if nd.window is not None]
+        + [0]
+    )
+    time_cb = routing.RegisterTransitMatrix(timem)
+    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+    time_dim = routing.GetDimensionOrDie("Time")
+    for v_idx, v in enumerate(vehicles):
+        time_dim.CumulVar(routing.Start(v_idx)).SetRange(start_time[v_idx], v.shift.end)
+        time_dim.CumulVar(routing.End(v_idx)).SetRange(start_time[v_idx], v.shift.end)
+    for node_i, nd in enumerate(nodes):
+        if nd.task is not None and nd.window is not None:
+            idx = manager.NodeToIndex(node_i)
+            time_dim.CumulVar(idx).SetRange(nd.window.start, nd.window.end)
+
+    # Seats dimension: passengers on board; start nodes carry those already on board.
+    seats_cb = routing.RegisterUnaryTransitVector([nd.demand for nd in nodes])
+    routing.AddDimensionWithVehicleCapacity(
+        seats_cb, 0, [max(0, v.seats) for v in vehicles], True, "Seats"
+    )
+    seats_dim = routing.GetDimensionOrDie("Seats")
+
+    # Drive dimension: driving seconds, capped per vehicle.
+    big_drive = sum(max(row) for row in drive) + 1
+    drive_cb = routing.RegisterTransitMatrix(drive)
+    routing.AddDimensionWithVehicleCapacity(
+        drive_cb,
+        0,
+        [v.max_driving if v.max_driving is not None else big_drive for v in vehicles],
+        True,
+        "Drive",
+    )
+
+    # Disjunction penalties, lexicographic by urgency.
+    bound = sum(max(row) for row in drive) + 1
+    pen = _penalties(problem, tasks, bound)
+    onboard_pen = pen[Urgency.DARURAT] * (len(tasks) + 1)
+
+    def allowed(t: Task) -> list[int]:
+        out = [i for i, v in enumerate(vehicles) if t.skills <= v.skills]
+        if t.locked_vehicle is not None:
+            out = [i for i in out if vehicles[i].id == t.locked_vehicle]
+        return out
+
+    big_m = 2 * horizon + 1
+    for t in tasks:
+        if t.id in on_board:
+            d_idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.DELIVERY)])
+            routing.AddDisjunction([d_idx], onboard_pen)
+            _allow(routing, [on_board[t.id]], d_idx, nv)
+            continue
+        veh = allowed(t)
+        if t.delivery is None:
+            idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.VISIT)])
+            routing.AddDisjunction([idx], 2 * pen[t.urgency])
+            _allow(routing, veh, idx, nv)
+            continue
+        p_idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.PICKUP)])
+        d_idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.DELIVERY)])
+        routing.AddDisjunction([p_idx], pen[t.urgency])
+        routing.AddDisjunction([d_idx], pen[t.urgency])
+        routing.AddPickupAndDelivery(p_idx, d_idx)
+        solver.Add(routing.VehicleVar(p_idx) == routing.VehicleVar(d_idx))
+        solver.Add(routing.ActiveVar(p_idx) == routing.ActiveVar(d_idx))
+        active = routing.ActiveVar(p_idx)
+        cp = time_dim.CumulVar(p_idx)
+        cd = time_dim.CumulVar(d_idx)
+        # Precedence (pickup first), only binding when the pair is served.
+        solver.Add(cp + t.pickup.service + big_m * active <= cd + big_m)
+        ride = max_ride_seconds(problem, t)
+        if ride is not None and ride < horizon:
+            solver.Add(cd - cp - t.pickup.service + big_m * active <= ride + big_m)
+        if t.urgency is Urgency.DARURAT and not t.allow_detour:
+            routing.NextVar(p_idx).SetValues([p_idx, d_idx])
+        _allow(routing, veh, p_idx, nv)
+        _allow(routing, veh, d_idx, nv)
+
+    # Finalizers: return early, leave late, serve each stop as early as possible.
+    for v_idx in range(nv):
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v_idx)))
+    for v_idx in range(nv):
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v_idx)))
+    for node_i, nd in enumerate(nodes):
+        if nd.task is not None:
+            routing.AddVariableMinimizedByFinalizer(
+                time_dim.CumulVar(manager.NodeToIndex(node_i))
+            )
+
+    return _Built(manager, routing, nodes, time_dim, seats_dim, key_to_node)
+
+
+def _search_parameters(
+    time_limit: float, first_solution: str, metaheuristic: str, solution_limit: int | None
+):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, first_solution
+    )
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic
+    )
+    params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    return params
+
+
+def _warm_routes(problem: Problem, built: _Built) -> list[list[int]] | None:
+    prev = problem.previous
+    if prev is None:
+        return None
+    vid = {v.id: i for i, v in enumerate(problem.vehicles)}
+    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    used: set[int] = set()
+    for r in prev.routes:
+        if r.vehicle not in vid:
+            continue
+        for s in r.stops:
+            if s.task is None:
+                continue
+            node = built.key_to_node.get((s.task, s.kind))
+            if node is None or node in used:
+                continue
+            used.add(node)
+            routes[vid[r.vehicle]].append(built.manager.NodeToIndex(node))
+    return routes
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float,
+    first_solution: str = FIRST_SOLUTION_DEFAULT,
+    metaheuristic: str = METAHEURISTIC_DEFAULT,
+    solution_limit: int | None = None,
+) -> Plan:
+    """Plan the day.
+
+    ``time_limit`` (seconds) bounds the search. Guided local search stops at the time
+    limit, so two runs are identical only when they stop at the same point: pass
+    ``solution_limit`` for bit-for-bit reproducible plans (the tests do).
+    """
+    t0 = time.perf_counter()
+    done = {tid for s in problem.states for tid in s.done}
+    vid = {v.id: i for i, v in enumerate(problem.vehicles)}
+    on_board: dict[str, int] = {}
+    for s in problem.states:
+        for tid in s.on_board:
+            if s.vehicle in vid:
+                on_board[tid] = vid[s.vehicle]
+
+    open_tasks = [t for t in problem.tasks if t.id not in done]
+    rejected = prefilter(problem, [t for t in open_tasks if t.id not in on_board])
+    tasks = [t for t in open_tasks if t.id not in rejected]
+
+    if not problem.vehicles:
+        unserved = [
+            Unserved(t.id, UnservedReason.OUTSIDE_SHIFTS, "No vehicle is on shift.")
+            for t in tasks
+        ]
+        return Plan(
+            routes=[],
+            unserved=list(rejected.values()) + unserved,
+            travel_model=problem.matrix.model,
+            solve_seconds=time.perf_counter() - t0,
+        )
+
+    built = _build(problem, tasks, on_board)
+    routing = built.routing
+    first_at = built.first_solution_at
+
+    def on_solution() -> None:
+        if not first_at:
+            first_at.append(time.perf_counter() - t0)
+
+    routing.AddAtSolutionCallback(on_solution)
+    params = _search_parameters(time_limit, first_solution, metaheuristic, solution_limit)
+
+    solution = None
+    warm = _warm_routes(problem, built)
+    if warm is not None and any(warm):
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes(warm, True)
+        if initial is not None:
+            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = routing.SolveWithParameters(params)
+    elapsed = time.perf_counter() - t0
+
+    plan = _extract(problem, built, solution, tasks, on_board)
+    plan.unserved = list(rejected.values()) + plan.unserved
+    plan.solve_seconds = elapsed
+    plan.first_solution_seconds = first_at[0] if first_at else None
+    return plan
+
+
+def _extract(problem, built: _Built, solution, tasks, on_board) -> Plan:
+    dur = problem.matrix.durations
+    dist = problem.matrix.distances
+    routing, manager, nodes = built.routing, built.manager, built.nodes
+    served: set[str] = set()
+    routes: list[Route] = []
+    prev_routes = {r.vehicle: r for r in (problem.previous.routes if problem.previous else [])}
+    done_ids = {tid for s in problem.states for tid in s.done}
+    if solution is not None:
+        for v_idx, v in enumerate(problem.vehicles):
+            idx = routing.Start(v_idx)
+            seq = []
+            while True:
+                seq.append(idx)
+                if routing.IsEnd(idx):
+                    break
+                idx = solution.Value(routing.NextVar(idx))
+            if len(seq) <= 2:
+                continue
+            stops: list[PlannedStop] = []
+            load = 0
+            distance = driving = 0
+            prev_node: _Node | None = None
+            prev_dep = 0
+            for idx in seq:
+                nd = nodes[manager.IndexToNode(idx)]
+                start_service = solution.Value(built.time_dim.CumulVar(idx))
+                if prev_node is None:
+                    arrival = start_service
+                else:
+                    travel = dur[prev_node.location][nd.location]
+                    driving += travel
+                    distance += dist[prev_node.location][nd.location]
+                    arrival = prev_dep + travel
+                load += nd.demand
+                departure = start_service + nd.service
+                stops.append(
+                    PlannedStop(
+                        kind=nd.kind,
+                        location=nd.location,
+                        arrival=arrival,
+                        departure=departure,
+                        wait=start_service - arrival,
+                        load=load,
+                        task=nd.task,
+                    )
+                )
+                if nd.task is not None:
+                    served.add(nd.task)
+                prev_node, prev_dep = nd, departure
+            route = Route(vehicle=v.id, stops=stops, distance=distance, driving=driving)
+            old = prev_routes.get(v.id)
+            if old is not None and done_ids:
+                route.done = [s for s in old.stops if s.task in done_ids]
+            routes.append(route)
+    dropped = [t for t in tasks if t.id not in served]
+    unserved = explain_dropped(problem, dropped, [t for t in tasks if t.id in served], on_board)
+    return Plan(routes=routes, unserved=unserved, travel_model=problem.matrix.model)
