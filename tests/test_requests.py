@@ -93,13 +93,18 @@ def test_same_village_and_phone_within_a_day_is_flagged_not_merged(client, offic
     assert b["duplicate_of"] == a["reference"] and a["duplicate_of"] is None
 
 
-def test_unknown_village_is_422_with_candidates(client, officer):
+def test_unknown_or_ambiguous_village_is_422_with_candidates(client, officer):
+    # Two villages of the regency are called Sumber Sari: without a kecamatan, ask.
     r = client.post(
-        "/api/requests", headers=officer, json=_body(village_code=None, village="Sebulu Ilirr")
+        "/api/requests", headers=officer, json=_body(village_code=None, village="Sumber Sari")
     )
     assert r.status_code == 422
-    names = [c["name"] for c in r.json()["candidates"]]
-    assert "Sebulu Ilir" in names
+    codes = {c["district_code"] for c in r.json()["candidates"] if c["name"] == "Sumber Sari"}
+    assert len(codes) >= 2
+    typo = client.post(
+        "/api/requests", headers=officer, json=_body(village_code=None, village="Sebulu Ilirr")
+    )
+    assert typo.status_code == 201 and typo.json()["village_code"] == "64.02.07.2005"
     r = client.post("/api/requests", headers=officer, json=_body(village_code="64.02.99.9999"))
     assert r.status_code == 422 and r.json()["code"] == "village_unknown"
 

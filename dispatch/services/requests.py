@@ -163,7 +163,7 @@ def locate(session: Session, data: RequestIn, settings: Settings) -> Located:
             )
     elif data.village.strip():
         cands = geocoding.resolve(data.village, data.district_code)
-        best = [c for c in cands if c.precision == "village"]
+        best = [c for c in cands if c.code and c.code.count(".") == 3]  # villages
         clear = (
             best and best[0].score >= 85 and (len(best) == 1 or best[0].score - best[1].score >= 5)
         )

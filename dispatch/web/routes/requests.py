@@ -88,9 +88,11 @@ def _refs(db: Session, ids: set[int]) -> dict[int, str]:
 
 
 def _out(req: Req, refs: dict[int, str]) -> RequestOut:
-    data = RequestOut.model_validate(req, from_attributes=True)
-    data.duplicate_of = refs.get(req.duplicate_of) if req.duplicate_of else None
-    return data
+    fields = {
+        name: getattr(req, name) for name in RequestOut.model_fields if name != "duplicate_of"
+    }
+    fields["duplicate_of"] = refs.get(req.duplicate_of) if req.duplicate_of else None
+    return RequestOut(**fields)
 
 
 def _detail(db: Session, req: Req) -> RequestDetail:

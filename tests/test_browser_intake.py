@@ -1,0 +1,48 @@
+"""An officer submits the intake form in a real (headless Chromium) browser."""
+
+from __future__ import annotations
+
+import re
+
+from dispatch.setup import demo_password
+
+
+def _login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo_password(username))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_officer_submits_the_form_and_sees_the_status_page(page, live_server):
+    _login(page, live_server, "officer.tenggarong")
+    response = page.goto(f"{live_server}/requests/new")
+    # The form's first load is small and carries no map library.
+    html = page.content()
+    assert len(response.body()) < 100_000
+    assert "leaflet" not in html.lower()
+    page.select_option("select[name=kind]", "medical")
+    page.select_option("select[name=urgency]", "darurat")
+    page.fill("input[name=village]", "Sebulu Ilir · Sebulu")
+    page.dispatch_event("input[name=village]", "change")
+    page.fill("input[name=landmark]", "dekat jembatan")
+    page.fill("input[name=contact_phone]", "0812 5550 1234")
+    page.fill("input[name=adults]", "1")
+    page.fill("input[name=children]", "1")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    body = page.inner_text("main")
+    assert "Antar visum" in body and "Sebulu Ilir" in body and "+6281255501234" in body
+    assert "Baru" in page.inner_text("#status")
+
+
+def test_form_error_is_shown_in_indonesian(page, live_server):
+    _login(page, live_server, "officer.kotabangun")
+    page.goto(f"{live_server}/requests/new")
+    page.fill("input[name=village]", "Kota Bangun Ulu · Kota Bangun")
+    page.dispatch_event("input[name=village]", "change")
+    page.fill("input[name=contact_phone]", "123")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#msg.error")
+    assert "tidak valid" in page.inner_text("#msg")
