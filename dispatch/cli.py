@@ -269,3 +269,37 @@ def retention() -> None:
         f"Personal data erased from {n} closed requests "
         f"(older than {settings.retention.closed_request_days} days)."
     )
+
+
+gazetteer_app = typer.Typer(help="Village and kecamatan reference points.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    file: str = typer.Argument(..., help="CSV (code,lat,lon) or GeoJSON (points or polygons)."),
+    code_property: str = typer.Option(None, help="GeoJSON property holding the village code."),
+    skip_bad: bool = typer.Option(False, help="Take the good rows; report the bad ones."),
+) -> None:
+    """Import village points; a polygon gives a point inside it (not its centroid)."""
+    from dispatch.db import session_scope
+    from dispatch.geocoding import PointsImportError
+    from dispatch.services.points import import_points
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            report = import_points(
+                s, file, settings, code_property=code_property, skip_bad=skip_bad
+            )
+    except PointsImportError as exc:
+        typer.echo(f"Error: {file}: nothing imported.", err=True)
+        for problem in exc.report.problems[:50]:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1) from None
+    except (OSError, ValueError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{len(report.points)} village points imported from {file}.")
+    for problem in report.problems[:50]:
+        typer.echo(f"  skipped: {problem}")

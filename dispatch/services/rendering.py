@@ -32,9 +32,19 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
     stops = []
     for n, s in enumerate(route.stops):
         loc_id, lat, lon = body["locations"][s.location]
-        entry = {"number": n, "kind": s.kind.value, "arrival": hhmm(s.arrival),
-                 "lat": round(lat, 6), "lon": round(lon, 6), "reference": s.task or "",
-                 "label": "", "landmark": "", "window": "", "passengers": 0, "phone": ""}
+        entry = {
+            "number": n,
+            "kind": s.kind.value,
+            "arrival": hhmm(s.arrival),
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "reference": s.task or "",
+            "label": "",
+            "landmark": "",
+            "window": "",
+            "passengers": 0,
+            "phone": "",
+        }
         if loc_id.startswith("place:"):
             place = places.get(int(loc_id.removeprefix("place:")))
             entry["label"] = place.public_label if place else ""
@@ -45,8 +55,9 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
             entry["passengers"] = req.adults + req.children
             entry["phone"] = req.contact_phone
             if loc_id.startswith("request:"):
-                entry["label"] = (f"{villages.get(req.village_code, '')}, "
-                                  f"{districts.get(req.district_code, '')}").strip(", ")
+                entry["label"] = (
+                    f"{villages.get(req.village_code, '')}, {districts.get(req.district_code, '')}"
+                ).strip(", ")
                 entry["landmark"] = " · ".join(x for x in (req.landmark, req.address) if x)
                 if req.window_start or req.window_end:
                     entry["window"] = f"{req.window_start or ''}–{req.window_end or ''}"
@@ -58,6 +69,7 @@ def overview_html(session: Session, day: date, settings: Settings) -> str:
     raise NotImplementedError
 
 
-def driver_file(session: Session, plan_record: DayPlan, vehicle: Vehicle, kind: str,
-                settings: Settings) -> tuple[bytes | str, str, str]:
+def driver_file(
+    session: Session, plan_record: DayPlan, vehicle: Vehicle, kind: str, settings: Settings
+) -> tuple[bytes | str, str, str]:
     raise KeyError(kind)

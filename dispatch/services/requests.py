@@ -575,9 +575,13 @@ def learn_village_point(session: Session, code: str) -> None:
         )
     ).one()
     if n:
+        from dispatch.services.points import refresh
+
         village.lat, village.lon = float(lat), float(lon)
         village.point_source = f"{PIN_SOURCE} ({n})"
         session.add(village)
+        session.flush()
+        refresh(session)
 
 
 # ---- retention ----------------------------------------------------------------------------

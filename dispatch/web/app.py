@@ -21,6 +21,7 @@ from dispatch.i18n import translate
 from dispatch.models import User
 from dispatch.security import RateLimiter
 from dispatch.services.jobs import PlanningJobs
+from dispatch.services.points import install_geocoder
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
 from dispatch.web.render import render
 from dispatch.web.routes import admin, auth, plan, public, region, reports, requests
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.ip_throttle = RateLimiter(4 * settings.security.login_max_failures)
     app.state.public_limiter = RateLimiter(5, window_s=600)
     app.state.jobs = PlanningJobs()
+    install_geocoder(app.state.engine, settings)
     mode = settings.security.secure_cookies
     app.state.secure_cookies = lambda request: (
         mode == "always" or (mode == "auto" and request.url.scheme == "https")
