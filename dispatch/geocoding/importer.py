@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from dispatch.geocoding import registry
 from dispatch.geocoding.base import Point
 
@@ -238,7 +240,7 @@ def _interior(geom: dict) -> tuple[float, float, str]:
 
 
 # ---- pole of inaccessibility (after Mapbox polylabel, ISC licence) ------------------------
-def polylabel(rings: Sequence[Ring], precision: float = 1e-5) -> tuple[float, float]:
+def polylabel(rings: Sequence[Ring], precision: float = 2e-5) -> tuple[float, float]:
     """A point inside a polygon (outer ring + holes, [x, y] pairs): the interior point
     farthest from the boundary, to within `precision` (in the polygon's units).
 
@@ -250,6 +252,7 @@ def polylabel(rings: Sequence[Ring], precision: float = 1e-5) -> tuple[float, fl
     ys = [p[1] for p in outer]
     k = max(math.cos(math.radians(sum(ys) / len(ys))), 1e-6)
     scaled = [[(float(p[0]) * k, float(p[1])) for p in ring] for ring in rings]
+    segs = _Segments(scaled)
     min_x = min(p[0] for p in scaled[0])
     max_x = max(p[0] for p in scaled[0])
     min_y = min(p[1] for p in scaled[0])
@@ -264,7 +267,7 @@ def polylabel(rings: Sequence[Ring], precision: float = 1e-5) -> tuple[float, fl
 
     def push(x: float, y: float, half: float) -> None:
         nonlocal counter
-        d = _signed_distance(x, y, scaled)
+        d = segs.signed_distance(x, y)
         maxd = d + half * math.sqrt(2)
         heapq.heappush(heap, (-maxd, counter, x, y, half, d))
         counter += 1
@@ -278,10 +281,10 @@ def polylabel(rings: Sequence[Ring], precision: float = 1e-5) -> tuple[float, fl
         x += size
     # Seed with a scanline midpoint too: always inside, good when the polygon is thin.
     sx, sy = _scanline_point(scaled)
-    best_d = _signed_distance(sx, sy, scaled)
+    best_d = segs.signed_distance(sx, sy)
     best = (sx, sy)
     cx, cy = min_x + width / 2, min_y + height / 2
-    cd = _signed_distance(cx, cy, scaled)
+    cd = segs.signed_distance(cx, cy)
     if cd > best_d:
         best, best_d = (cx, cy), cd
     steps = 0
@@ -300,34 +303,36 @@ def polylabel(rings: Sequence[Ring], precision: float = 1e-5) -> tuple[float, fl
     return (best[0] / k, best[1])
 
 
-def _signed_distance(x: float, y: float, rings: list[list[tuple[float, float]]]) -> float:
-    """Distance from (x, y) to the polygon outline; negative outside."""
-    inside = False
-    min_sq = math.inf
-    for ring in rings:
-        n = len(ring)
-        j = n - 1
-        for i in range(n):
-            ax, ay = ring[i]
-            bx, by = ring[j]
-            if (ay > y) != (by > y) and x < (bx - ax) * (y - ay) / (by - ay) + ax:
-                inside = not inside
-            min_sq = min(min_sq, _seg_dist_sq(x, y, ax, ay, bx, by))
-            j = i
-    d = math.sqrt(min_sq)
-    return d if inside else -d
+class _Segments:
+    """The polygon's edges as arrays, for a vectorised signed distance."""
 
+    def __init__(self, rings: list[list[tuple[float, float]]]):
+        ax, ay, bx, by = [], [], [], []
+        for ring in rings:
+            for i in range(len(ring)):
+                ax.append(ring[i][0])
+                ay.append(ring[i][1])
+                bx.append(ring[i - 1][0])
+                by.append(ring[i - 1][1])
+        self.ax, self.ay = np.array(ax), np.array(ay)
+        self.bx, self.by = np.array(bx), np.array(by)
+        self.dx, self.dy = self.bx - self.ax, self.by - self.ay
+        self.len_sq = self.dx * self.dx + self.dy * self.dy
+        self.safe_len_sq = np.where(self.len_sq > 0, self.len_sq, 1.0)
+        self.safe_dy = np.where(self.dy != 0, self.dy, 1.0)
 
-def _seg_dist_sq(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
-    dx, dy = bx - ax, by - ay
-    if dx or dy:
-        t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)
-        if t > 1:
-            ax, ay = bx, by
-        elif t > 0:
-            ax, ay = ax + dx * t, ay + dy * t
-    dx, dy = px - ax, py - ay
-    return dx * dx + dy * dy
+    def signed_distance(self, x: float, y: float) -> float:
+        """Distance from (x, y) to the outline; negative outside (even-odd rule)."""
+        crosses = ((self.ay > y) != (self.by > y)) & (
+            x < self.dx * (y - self.ay) / self.safe_dy + self.ax
+        )
+        inside = bool(np.count_nonzero(crosses) % 2)
+        t = ((x - self.ax) * self.dx + (y - self.ay) * self.dy) / self.safe_len_sq
+        t = np.clip(np.where(self.len_sq > 0, t, 0.0), 0.0, 1.0)
+        px = self.ax + t * self.dx - x
+        py = self.ay + t * self.dy - y
+        d = math.sqrt(float(np.min(px * px + py * py)))
+        return d if inside else -d
 
 
 def _scanline_point(rings: list[list[tuple[float, float]]]) -> tuple[float, float]:
