@@ -333,13 +333,23 @@ def plan_day(
     base = latest(session, day)
     previous = load_body(base)[0] if base is not None else None
     dp = build_problem(session, day, settings, positions=positions, previous=previous, now_s=now_s)
-    kwargs = {
-        "time_limit": time_limit or settings.solver.time_limit_s,
-        "first_solution": settings.solver.first_solution,
-    }
-    if on_progress is not None:
-        kwargs["on_progress"] = on_progress
-    plan = solve(dp.problem, **kwargs)
+    limit = time_limit or settings.solver.time_limit_s
+    strategy = settings.solver.first_solution
+    total = len(dp.problem.tasks)
+
+    def report(plan: Plan) -> None:
+        if on_progress is not None:
+            on_progress(sum(len(r.tasks) for r in plan.routes), total, plan.distance)
+
+    # First a quick plan, stored at once so the page can show it; then the full search,
+    # warm-started from it.
+    quick = solve(dp.problem, time_limit=min(2.0, limit), first_solution=strategy, solution_limit=1)
+    save_draft(session, day, dp, quick, actor)
+    session.commit()
+    report(quick)
+    dp.problem.previous = quick
+    plan = solve(dp.problem, time_limit=limit, first_solution=strategy)
+    report(plan)
     return save_draft(session, day, dp, plan, actor)
 
 

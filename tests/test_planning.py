@@ -1,0 +1,193 @@
+"""The dispatcher's day through the service: plan, lock, publish, driver reports (once each,
+even when resent), a mid-day re-plan from the vehicles' positions, and the end of the day."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from dispatch.models import DayPlan, PlanStatus, Request, RequestStatus, StopEvent, User
+from dispatch.services import planning
+from dispatch.services.requests import RequestIn, submit_request
+
+_DAYS = iter(range(1, 29))
+
+
+def _next_day() -> date:
+    """A day of each test's own, in the future (links expire at the end of their day)."""
+    return date(2099, 3, next(_DAYS))
+
+
+def _submit(db: Session, settings, officer: User, day: date, **kw) -> Request:
+    body = {
+        "kind": "medical",
+        "urgency": "segera",
+        "village_code": "64.02.07.2005",
+        "adults": 1,
+        "children": 1,
+        "available_date": day.isoformat(),
+        "contact_phone": "0812" + str(uuid.uuid4().int)[:8],
+    }
+    body.update(kw)
+    req, _ = submit_request(db, RequestIn(**body), settings, actor=officer)
+    return req
+
+
+@pytest.fixture
+def day_setup(engine, settings):
+    """Four requests on DAY near Tenggarong, all dispatchable in a short day."""
+    day = _next_day()
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        new = lambda **kw: _submit(db, settings, officer, day, **kw).reference  # noqa: E731
+        refs = [
+            new(urgency="darurat"),
+            new(kind="visit", village_code="64.02.06.1001", children=0),
+            new(
+                kind="police",
+                village_code="64.02.16.2001",
+                window_start="09:00",
+                window_end="12:00",
+            ),
+            new(kind="safe_house", village_code="64.02.03.2001", urgency="terjadwal"),
+        ]
+    return day, refs
+
+
+def _dispatcher(db: Session) -> User:
+    return db.exec(select(User).where(User.username == "dispatcher")).one()
+
+
+def test_plan_publish_report_and_replan(engine, settings, day_setup):
+    DAY, refs = day_setup
+    with Session(engine) as db:
+        dispatcher = _dispatcher(db)
+        draft = planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        db.commit()
+        plan, body = planning.load_body(draft)
+        served = {t for r in plan.routes for t in r.tasks}
+        assert set(refs) <= set(body["tasks"])
+        assert set(refs) == served, plan.unserved
+        # A second dispatcher holding the old version is told, not overwritten.
+        seen = planning.day_version(db, DAY)
+        planning.bump_day(db, DAY, seen, dispatcher)
+        db.commit()
+        with pytest.raises(Exception) as err:
+            planning.publish(db, DAY, settings, dispatcher, expected_version=seen)
+        assert getattr(err.value, "key", "") == "plan_changed"
+        db.rollback()
+        published = planning.publish(
+            db, DAY, settings, dispatcher, expected_version=planning.day_version(db, DAY)
+        )
+        db.commit()
+        assert published.version == 1 and published.status == PlanStatus.PUBLISHED
+        for ref in refs:
+            req = db.exec(select(Request).where(Request.reference == ref)).one()
+            assert req.status == RequestStatus.DISPATCHED
+
+
+def test_driver_reports_count_once_and_mid_day_replan_keeps_what_is_done(
+    engine, settings, client, day_setup
+):
+    DAY, _refs = day_setup
+    with Session(engine) as db:
+        dispatcher = _dispatcher(db)
+        planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        db.commit()
+        v1 = planning.publish(db, DAY, settings, dispatcher, planning.day_version(db, DAY))
+        db.commit()
+        plan, _ = planning.load_body(v1)
+        route = next(r for r in plan.routes if r.tasks)
+        first = route.tasks[0]
+        vehicle_id = int(route.vehicle)
+        token = planning.link_token(settings.secret_key, v1.id, vehicle_id)
+    # The driver's page shows the route without names or notes.
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 200 and first in page.text
+    assert "Nama" not in page.text and "catatan" not in page.text
+    first_kind = next(s.kind.value for s in route.stops if s.task == first)
+    report = {
+        "client_id": "c-" + uuid.uuid4().hex,
+        "reference": first,
+        "stop_kind": first_kind,
+        "status": "done",
+        "happened_at": datetime(DAY.year, DAY.month, DAY.day, 1, 30, tzinfo=UTC).isoformat(),
+    }
+    a = client.post(f"/r/{token}/events", json=report)
+    b = client.post(f"/r/{token}/events", json=report)  # resent after a dropped connection
+    assert a.status_code == 201 and b.status_code == 200 and a.json()["id"] == b.json()["id"]
+    with Session(engine) as db:
+        n = db.exec(select(StopEvent).where(StopEvent.client_id == report["client_id"])).all()
+        assert len(n) == 1
+        # An emergency arrives at 11:00 (WITA); re-plan from now and republish.
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        urgent = _submit(
+            db,
+            settings,
+            officer,
+            DAY,
+            urgency="darurat",
+            kind="safe_house",
+            village_code="64.02.02.2004",
+        ).reference
+        eleven = datetime(DAY.year, DAY.month, DAY.day, 3, 0, tzinfo=UTC)
+        draft = planning.plan_day(db, DAY, settings, _dispatcher(db), now=eleven, time_limit=1.0)
+        db.commit()
+        new_plan, _ = planning.load_body(draft)
+        planned = {t for r in new_plan.routes for t in r.tasks}
+        assert urgent in planned
+        if first_kind == "visit" or first_kind == "delivery":
+            assert first not in planned  # done stays done
+        for r in new_plan.routes:
+            if r.stops:
+                assert r.stops[0].departure >= 11 * 3600
+        v2 = planning.publish(db, DAY, settings, _dispatcher(db), planning.day_version(db, DAY))
+        db.commit()
+        assert v2.version == 2
+    # The old link leads to the new version of the same vehicle's route.
+    old = client.get(f"/r/{token}", follow_redirects=False)
+    assert old.status_code == 303 and re.search(r"/r/\w+\?updated=1", old.headers["location"])
+
+
+def test_unknown_or_expired_links_are_refused(client):
+    r = client.get("/r/not-a-token")
+    assert r.status_code == 404
+    assert (
+        client.post(
+            "/r/not-a-token/events",
+            json={
+                "client_id": "x" * 10,
+                "reference": "KKR",
+                "stop_kind": "visit",
+                "status": "done",
+            },
+        ).status_code
+        == 404
+    )
+
+
+def test_planning_page_runs_in_the_background_and_shows_the_plan(client, day_setup):
+    from tests.conftest import csrf_of, login
+
+    DAY, refs = day_setup
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}")
+    assert page.status_code == 200 and refs[0] in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    r = client.post(
+        f"/plan/{DAY.isoformat()}/solve",
+        data={"csrf_token": csrf_of(page.text), "version": version},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    client.app.state.jobs.wait(DAY, timeout=60)
+    view = client.get(f"/api/plan/{DAY.isoformat()}").json()
+    assert view["job"]["state"] == "done" and view["routes"]
+    assert view["job"]["first_plan_s"] is not None
+    with Session(client.app.state.engine) as db:
+        drafts = db.exec(select(DayPlan).where(DayPlan.day == DAY)).all()
+        assert drafts
