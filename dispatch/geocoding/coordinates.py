@@ -64,7 +64,9 @@ _ANGLE_PREFIX = re.compile(rf"(?<!\w){_HEMI}\s*{_ANGLE_BODY}(?![\w.])", re.I)
 _DEC_COMMA = re.compile(
     r"(?<![\w.,])([-−]?\d{1,3},\d{3,})\s*[;\s]\s*([-−]?\d{1,3},\d{3,})(?![\d,])"
 )
-_PAIR = re.compile(rf"(?<![\w.\-−])({_DEC})\s*(?:,|;|/|\s)\s*({_DEC})(?![\d.])")
+# A bare pair needs two decimals on each number ("12.5, 3.1" in an address is not a place).
+_DEC2 = r"[-+−]?\d{1,3}\.\d{2,}"
+_PAIR = re.compile(rf"(?<![\w.\-−])({_DEC2})\s*(?:,|;|/|\s)\s*({_DEC2})(?![\d.])")
 
 _SOUTH_WEST = {"S", "LS", "W", "BB"}
 _LATITUDE = {"S", "N", "U", "LS", "LU"}

@@ -174,3 +174,11 @@ def test_provider_answers_gps_precision():
     [c] = CoordinateProvider().geocode("-0.4107, 116.9903")
     assert c.precision == "gps" and c.level == "gps" and c.score == 100
     assert c.source.startswith("coordinates")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jl. Poros km 12.5, 3.1 dari simpang", "tanggal 28.11.2026 jam 10.30", "0812.3456.7890"],
+)
+def test_numbers_in_addresses_are_not_coordinates(text):
+    assert read_coordinates(text) is None
