@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from dispatch.geocoding import registry
 from dispatch.geocoding.base import Candidate, Point
-from dispatch.geocoding.text import Segment, fold, key, name_tokens, segments
+from dispatch.geocoding.text import Segment, key, name_tokens, segments
 
 # Generic first words of names; "Pantuan" alone still finds "Muara Pantuan".
 GENERIC_PREFIXES = frozenset(
@@ -128,7 +128,6 @@ class Gazetteer:
         self._owners = np.array(owners)
         self._alias_pen = np.array(penalties)
         self._is_district = np.array([places[o].level == "kecamatan" for o in owners])
-        self._district_of = [p.district_code for p in places]
         self._district_by_key = {key(name_tokens(n)): c for c, n in self.district_names.items()}
 
     def with_points(
@@ -151,7 +150,6 @@ class Gazetteer:
             "_owners",
             "_alias_pen",
             "_is_district",
-            "_district_of",
             "_district_by_key",
             "_key_len",
         ):
@@ -381,4 +379,4 @@ def _mean_point(points: list[Point]) -> Point | None:
     )
 
 
-__all__ = ["Gazetteer", "Place", "fold"]
+__all__ = ["Gazetteer", "Place"]

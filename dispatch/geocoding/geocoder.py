@@ -15,6 +15,7 @@ from dispatch.geocoding.nominatim import NominatimProvider
 _CODE = re.compile(r"^\s*(\d{2}\.\d{2}\.\d{2}(?:\.\d{4})?)\s*$")
 # Below this gazetteer score, Nominatim (when enabled) is asked too.
 NOMINATIM_BELOW = 85.0
+MAX_TEXT = 2000  # characters of free text looked at
 DEFAULT_MARGIN = 0.25  # degrees around the points when no bounding box is configured
 
 
@@ -143,7 +144,7 @@ class Geocoder:
 
     def resolve(self, text: str, district: str | None = None) -> list[Candidate]:
         """Ranked candidates: coordinates first, then the gazetteer, then Nominatim."""
-        text = (text or "").strip()
+        text = (text or "").strip()[:MAX_TEXT]
         if not text:
             return []
         m = _CODE.match(text)
