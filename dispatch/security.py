@@ -97,11 +97,15 @@ def issue_token(session: Session, user: User, minutes: float) -> str:
 
 
 def find_token_user(session: Session, token: str) -> User | None:
-    row = session.get(ApiToken, _digest(token))
-    if row is None or row.expires_at <= utcnow():
-        return None
-    user = session.get(User, row.user_id)
-    return user if user and user.active else None
+    return session.exec(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.id == _digest(token),
+            ApiToken.expires_at > utcnow(),
+            User.active == True,  # noqa: E712
+        )
+    ).first()
 
 
 def revoke_user_credentials(session: Session, user_id: int) -> None:

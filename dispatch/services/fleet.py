@@ -59,6 +59,9 @@ def create_place(
     )
     session.add(place)
     session.flush()
+    from dispatch.services.requests import forget_destinations
+
+    forget_destinations()
     audit.record(
         session,
         "create",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -123,18 +124,13 @@ class RequestIn(BaseModel):
 
 @dataclass
 class Located:
-    village: Village | None
-    district: District | None
+    village_code: str | None
+    district_code: str | None
     lat: float | None
     lon: float | None
     precision: Precision | None
     source: str
     flag: str = ""
-
-
-def _inside(settings: Settings, lat: float, lon: float) -> bool:
-    south, west, north, east = settings.region.bbox
-    return south <= lat <= north and west <= lon <= east
 
 
 def _candidates_out(cands) -> list[dict]:
@@ -149,33 +145,38 @@ def _candidates_out(cands) -> list[dict]:
     ]
 
 
-def locate(session: Session, data: RequestIn, settings: Settings) -> Located:
-    """Village, point and precision of a request, from what the officer gave."""
+def locate(data: RequestIn, settings: Settings) -> Located:
+    """Village, point and precision of a request, from what the officer gave.
+
+    Answered from the geocoder's in-memory gazetteer (the database's points are loaded into
+    it), so intake costs no lookups of reference data.
+    """
     from dispatch import geocoding
 
-    village = district = None
+    gazetteer = geocoding.get_default().gazetteer
+    place = None  # a village or kecamatan Candidate
     if data.village_code:
-        village = session.get(Village, data.village_code)
-        if village is None or not village.code.startswith(settings.region.code + "."):
+        place = gazetteer.candidate(data.village_code)
+        if place is None or place.level != "village":
             cands = geocoding.resolve(data.village or data.village_code, data.district_code)
             raise UserError(
                 "village_unknown", code=data.village_code, candidates=_candidates_out(cands)
             )
     elif data.village.strip():
         cands = geocoding.resolve(data.village, data.district_code)
-        best = [c for c in cands if c.code and c.code.count(".") == 3]  # villages
+        best = [c for c in cands if c.level == "village"]
         clear = (
             best and best[0].score >= 85 and (len(best) == 1 or best[0].score - best[1].score >= 5)
         )
         if not clear:
             raise UserError("village_unknown", code=data.village, candidates=_candidates_out(cands))
-        village = session.get(Village, best[0].code)
-    if data.district_code and village is None:
-        district = session.get(District, data.district_code)
-        if district is None:
+        place = best[0]
+    elif data.district_code:
+        place = gazetteer.candidate(data.district_code)
+        if place is None or place.level != "kecamatan":
             raise UserError("district_unknown", code=data.district_code)
-    if village is not None:
-        district = session.get(District, village.district_code)
+    village_code = place.code if place is not None and place.level == "village" else None
+    district_code = place.district_code if place is not None else None
 
     if data.location.strip():
         gps = geocoding.parse_coordinates(data.location)
@@ -183,7 +184,7 @@ def locate(session: Session, data: RequestIn, settings: Settings) -> Located:
             raise UserError("location_unreadable")
         lat, lon = gps
         flag = ""
-        if not _inside(settings, lat, lon):
+        if not geocoding.inside_region(lat, lon):
             if not data.confirm_outside:
                 raise UserError(
                     "location_outside",
@@ -192,26 +193,21 @@ def locate(session: Session, data: RequestIn, settings: Settings) -> Located:
                     region=settings.region.name,
                 )
             flag = "outside_region"
-        if village is None and not flag:
+        if village_code is None and not flag:
             near = geocoding.nearest_village(lat, lon)
             if near is not None:
-                village = session.get(Village, near.code)
-                district = session.get(District, village.district_code) if village else None
-        return Located(village, district, lat, lon, Precision.GPS, "gps", flag)
-    if village is not None and village.lat is not None:
-        return Located(
-            village,
-            district,
-            village.lat,
-            village.lon,
-            Precision.VILLAGE,
-            village.point_source or "village",
-        )
-    if district is not None and district.lat is not None:
-        return Located(
-            village, district, district.lat, district.lon, Precision.KECAMATAN, "kecamatan centre"
-        )
-    raise UserError("village_required")
+                village_code, district_code = near.code, near.district_code
+        return Located(village_code, district_code, lat, lon, Precision.GPS, "gps", flag)
+    if place is None or place.lat is None:
+        raise UserError("village_required")
+    return Located(
+        village_code,
+        district_code,
+        place.lat,
+        place.lon,
+        Precision(place.precision),
+        place.source[:60],
+    )
 
 
 def _reference(session: Session, settings: Settings, now: datetime) -> str:
@@ -220,20 +216,34 @@ def _reference(session: Session, settings: Settings, now: datetime) -> str:
     return f"{settings.region.reference_prefix}-{day}-{n:04d}"
 
 
-def _destination(session: Session, data: RequestIn) -> Place | None:
+_DESTINATIONS: dict[PlaceKind, tuple[float, int]] = {}  # kind -> (cached at, place id)
+_DESTINATION_TTL = 60.0
+
+
+def forget_destinations() -> None:
+    """Called when places change; other workers see the change within the TTL."""
+    _DESTINATIONS.clear()
+
+
+def _destination(session: Session, data: RequestIn) -> int | None:
+    """The place a transport of this kind goes to: the one named, else the kind's first."""
     kind = DESTINATION_KIND.get(data.kind)
     if kind is None:
         return None
-    q = select(Place).where(Place.kind == kind, Place.active == True)  # noqa: E712
     if data.destination:
         place = session.exec(select(Place).where(Place.key == data.destination)).first()
         if place is None or place.kind != kind:
             raise UserError("destination_invalid", kind=kind.value)
-        return place
-    place = session.exec(q.order_by(Place.id)).first()
-    if place is None:
+        return place.id
+    cached = _DESTINATIONS.get(kind)
+    if cached is not None and time.monotonic() - cached[0] < _DESTINATION_TTL:
+        return cached[1]
+    q = select(Place.id).where(Place.kind == kind, Place.active == True)  # noqa: E712
+    place_id = session.exec(q.order_by(Place.id)).first()
+    if place_id is None:
         raise UserError("destination_missing", kind=kind.value)
-    return place
+    _DESTINATIONS[kind] = (time.monotonic(), place_id)
+    return place_id
 
 
 def _scoped_key(actor: User | None, key: str | None) -> str | None:
@@ -260,15 +270,12 @@ def submit_request(
     A retry with the same idempotency key returns the first request and creates nothing.
     """
     key = _scoped_key(actor, idempotency_key)
-    if key:
-        existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
-        if existing is not None:
-            return existing, False
+    # A retried key is found by the unique index at insert time (below): no lookup first.
     phone = normalise_phone(data.contact_phone) if data.contact_phone.strip() else ""
     if verified and not phone:
         raise UserError("phone_required")
-    where = locate(session, data, settings)
-    destination = _destination(session, data)
+    where = locate(data, settings)
+    destination_id = _destination(session, data)
     now = utcnow()
     available = data.available_date
     if available is None:
@@ -276,11 +283,11 @@ def submit_request(
             raise UserError("date_required")
         available = now.astimezone(settings.region.tz).date()
     duplicate_of = None
-    if where.village is not None and phone:
+    if where.village_code is not None and phone:
         duplicate_of = session.exec(
             select(Request.id)
             .where(
-                Request.village_code == where.village.code,
+                Request.village_code == where.village_code,
                 Request.contact_phone == phone,
                 Request.created_at >= now - timedelta(hours=24),
                 Request.status != RequestStatus.CANCELLED,
@@ -292,8 +299,8 @@ def submit_request(
         kind=data.kind,
         urgency=data.urgency,
         verified=verified,
-        village_code=where.village.code if where.village else None,
-        district_code=where.district.code if where.district else None,
+        village_code=where.village_code,
+        district_code=where.district_code,
         address=data.address.strip(),
         landmark=data.landmark.strip(),
         lat=where.lat,
@@ -301,7 +308,7 @@ def submit_request(
         precision=where.precision,
         location_source=where.source[:60],
         location_flag=where.flag,
-        destination_id=destination.id if destination else None,
+        destination_id=destination_id,
         adults=data.adults,
         children=data.children,
         needs_wheelchair=data.needs_wheelchair,
@@ -519,7 +526,7 @@ def triage(
         gps = geocoding.parse_coordinates(data.location)
         if gps is None:
             raise UserError("location_unreadable")
-        if not _inside(settings, *gps):
+        if not geocoding.inside_region(*gps):
             raise UserError(
                 "location_outside",
                 lat=round(gps[0], 5),

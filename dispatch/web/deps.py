@@ -48,7 +48,8 @@ def settings_of(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request; routes commit what they change, anything else rolls back."""
-    with Session(request.app.state.engine) as session:
+    # Objects stay readable after commit: answers are built from them without a reload.
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
 
