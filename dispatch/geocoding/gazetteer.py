@@ -33,7 +33,7 @@ SEGMENT_PENALTY = {
     "hamlet": 8.0,
     "landmark": 8.0,
 }
-WRONG_MARKER_PENALTY = 20.0  # a village named in "Kec. ...", or a kecamatan after "Desa"
+WRONG_MARKER_PENALTY = 30.0  # a village named in "Kec. ...", or a kecamatan after "Desa"
 # Letters of the window's segment that the window leaves unexplained lower its score by
 # LEFTOVER_WEIGHT times what they would cost in a ratio against the whole segment.
 LEFTOVER_WEIGHT = 0.8
@@ -129,6 +129,7 @@ class Gazetteer:
         self._alias_pen = np.array(penalties)
         self._is_district = np.array([places[o].level == "kecamatan" for o in owners])
         self._district_by_key = {key(name_tokens(n)): c for c, n in self.district_names.items()}
+        self._name_words = frozenset(t for p in places for t in name_tokens(p.name))
 
     def with_points(
         self,
@@ -152,6 +153,7 @@ class Gazetteer:
             "_is_district",
             "_district_by_key",
             "_key_len",
+            "_name_words",
         ):
             setattr(new, slot, getattr(self, slot))
         new.district_points = dict(
@@ -249,7 +251,7 @@ class Gazetteer:
     # ---- matching ------------------------------------------------------------------------
     def geocode(self, text: str, district: str | None = None) -> list[Candidate]:
         """Ranked candidates for a place name or free address text."""
-        segs = segments(text)
+        segs = segments(text, self._name_words)
         windows = _windows(segs)
         if not windows:
             return []

@@ -44,7 +44,6 @@ ABBREVIATIONS: dict[str, str] = {
     "tngh": "tengah",
     "slt": "selatan",
     "sel": "selatan",
-    "smb": "samboja",
     "kt": "kota",
     "kel": "kelurahan",
     "ds": "desa",
@@ -176,11 +175,13 @@ class Segment:
     tokens: tuple[str, ...]
 
 
-def segments(text: str) -> list[Segment]:
+def segments(text: str, name_words: frozenset[str] = frozenset()) -> list[Segment]:
     """Split free address text into labelled runs of name tokens.
 
     "Jl. Poros RT 05 Ds. Sebulu Ilir Kec. Sebulu" ->
     [street (poros), village (sebulu ilir), district (sebulu)].
+    Landmark words ("masjid", "pasar", "simpang") that occur in the official names
+    (`name_words`) are kept as name words.
     """
     raw = _TOKEN.findall(_REDUP.sub(r"\1 \1", fold(text)))
     toks = [t if t in _BOUNDARY else ABBREVIATIONS.get(t, t) for t in raw]
@@ -197,7 +198,12 @@ def segments(text: str) -> list[Segment]:
         if i >= len(toks):
             return False
         t = toks[i]
-        return t.isalpha() and t not in _MARKERS and t not in NOISE and t not in NUMBERED
+        return (
+            t.isalpha()
+            and t not in _MARKERS
+            and (t not in NOISE or t in name_words)
+            and t not in NUMBERED
+        )
 
     i = 0
     while i < len(toks):
@@ -217,7 +223,7 @@ def segments(text: str) -> list[Segment]:
             flush("plain")
         elif t in _MARKERS and is_word(i + 1):
             flush(_MARKERS[t])
-        elif t in NOISE:
+        elif t in NOISE and t not in name_words:
             # A landmark word ("dekat masjid ..."): what follows names the landmark.
             flush("landmark")
         elif t.isdigit():
