@@ -232,3 +232,17 @@ def test_resolve_is_fast(geocoder):
             geocoder.resolve(t)
     per_call = (time.perf_counter() - t0) / 200
     assert per_call < 0.02  # generous for CI; the benchmark measures ~0.5 ms
+
+
+@pytest.mark.parametrize(
+    "region,text,code",
+    [
+        ("64.72", "Kel. Simpang Pasir, Kec. Palaran", "64.72.01.1004"),  # "simpang" is a name
+        ("64.72", "Kelurahan Mesjid", "64.72.02.1003"),  # so is "mesjid" there
+        ("64.72", "Pasar Pagi, Samarinda Kota", "64.72.09.1003"),
+        ("32.04", "Sukapura, Kec. Dayeuhkolot", "32.04.12.2005"),
+        ("32.04", "Sukaupar, Kec. Dayeuhkolot", "32.04.12.2005"),  # not the seat village
+    ],
+)
+def test_other_regencies_by_configuration(region, text, code):
+    assert Gazetteer(region).geocode(text)[0].code == code
