@@ -28,6 +28,7 @@ _SHORT_LINK = re.compile(
 _GEO = re.compile(rf"\bgeo:\s*({_INT_OR_DEC})\s*,\s*({_INT_OR_DEC})", re.I)
 _GEO_Q = re.compile(rf"\bgeo:[^\s?]*\?[^\s]*?\bq=(?:loc:)?\s*({_DEC})\s*,\s*({_DEC})", re.I)
 _GOOGLE_DATA = re.compile(rf"!3d({_DEC})!4d({_DEC})")
+_GOOGLE_PATH = re.compile(r"/maps/(?:place|search)/([^/?#@]+)", re.I)
 _AT = re.compile(rf"/@({_DEC}),\s*({_DEC})")
 _QUERY = re.compile(
     rf"[?&#](?:q|query|ll|sll|center|destination|daddr|saddr|origin|cbll|viewpoint|"
@@ -162,6 +163,17 @@ def read_coordinates(
     raw = text.strip()
     decoded = unquote_plus(raw) if "%" in raw or "+" in raw else raw
     # Links with the coordinates in them first (a WhatsApp location is a Google Maps link).
+    # A pin written in a Google Maps path (/place/0°24'38.5"S+116°59'25.1"E/@viewport) is
+    # the point itself; the @ part is only where the map was looking.
+    m = _GOOGLE_PATH.search(raw)
+    if m:
+        part = unquote_plus(m.group(1))
+        pin = _angles(part)
+        if pin is None:
+            pm = _PAIR.search(part)
+            pin = _checked(_num(pm.group(1)), _num(pm.group(2)), "google_maps") if pm else None
+        if pin is not None:
+            return Reading(pin.lat, pin.lon, "google_maps")
     for pattern, fmt in (
         (_GEO_Q, "geo_uri"),
         (_GEO, "geo_uri"),

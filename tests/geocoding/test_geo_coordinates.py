@@ -182,3 +182,13 @@ def test_provider_answers_gps_precision():
 )
 def test_numbers_in_addresses_are_not_coordinates(text):
     assert read_coordinates(text) is None
+
+
+def test_google_place_path_pin_beats_the_viewport():
+    url = (
+        "https://www.google.com/maps/place/0%C2%B024'38.5%22S+116%C2%B059'25.1%22E/"
+        "@-0.4000,116.9800,17z/data=!4m4!3m3!8m2"
+    )
+    assert near(read_coordinates(url), DMS_LAT, DMS_LON)
+    search = "https://www.google.com/maps/search/-0.4107,+116.9903?entry=tts"
+    assert near(read_coordinates(search), LAT, LON)
