@@ -133,6 +133,7 @@ class Gazetteer:
 
     def with_points(
         self,
+        *,
         district_points: Mapping[str, Point] | None = None,
         village_points: Mapping[str, Point] | None = None,
     ) -> Gazetteer:

@@ -98,7 +98,9 @@ class Geocoder:
     ) -> Geocoder:
         """A copy with other reference points (e.g. village points from the database);
         the precomputed names are shared. None keeps the current points."""
-        gaz = self.gazetteer.with_points(district_points, village_points)
+        gaz = self.gazetteer.with_points(
+            district_points=district_points, village_points=village_points
+        )
         return Geocoder(
             self.region_code,
             bbox=self._configured_bbox,
