@@ -21,13 +21,15 @@ from maps.model import PlanView
 from maps.privacy import guard_for
 
 PAGE_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;color:#111;background:#fff}
+body{font-family:Arial,Helvetica,sans-serif;color:#111;background:#fff;display:flex;
+ flex-direction:column;height:auto !important;min-height:100%}
+.jk-head{order:0}.folium-map{order:1;flex:0 0 auto}.jk-list{order:2}
 .jk-head{padding:6px 10px;background:#123;color:#fff;display:flex;flex-wrap:wrap;
  align-items:center;gap:6px 14px;font-size:14px}
 .jk-head b{font-size:16px}
 .jk-head button{margin-left:auto;font-size:15px;padding:6px 12px;border-radius:4px;
  border:0;background:#1a73e8;color:#fff}
-.folium-map{height:58vh !important;min-height:260px}
+.folium-map{height:58vh !important;min-height:260px;width:100%}
 .jk-list{padding:4px 8px 40px}
 .jk-stop{border-bottom:1px solid #ccc;padding:8px 2px;display:flex;gap:10px}
 .jk-stop .n{flex:0 0 30px;height:30px;border-radius:50%;background:var(--c);color:#fff;

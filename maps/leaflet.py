@@ -25,7 +25,7 @@ CSS = """
  color:var(--c);text-shadow:0 0 2px #fff,0 0 2px #fff}
 .jk-popup{font:13px/1.35 Arial,Helvetica,sans-serif;min-width:180px}
 .jk-popup b{font-size:14px}
-.jk-legend{position:absolute;z-index:1000;bottom:18px;left:10px;background:#fff;
+.jk-legend{position:absolute;z-index:1000;bottom:22px;right:10px;background:#fff;
  padding:8px 10px;border:1px solid #999;border-radius:4px;
  font:12px/1.5 Arial,Helvetica,sans-serif;max-width:260px}
 .jk-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;
@@ -81,6 +81,7 @@ def base_map(
     m = folium.Map(location=list(center), tiles=None, zoom_start=10, control_scale=True,
                    height=height)
     # only what we inline (or serve from the local prefix); never folium's CDN defaults
+    m.options["maxZoom"] = 19  # markercluster needs it even when there are no tiles
     m.default_js = []
     m.default_css = []
     block = asset_block(assets, cluster=cluster)

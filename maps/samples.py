@@ -134,6 +134,10 @@ def kukar_sample(day: date = date(2026, 11, 30)) -> PlanView:
             violence_kind="kekerasan fisik", kind_label="jemput ke Rumah Aman",
         )
 
+    def leg(kind: StopKind, loc: int, task: str, service: int) -> Leg:
+        w = infos[task].time_window if kind is not StopKind.DELIVERY else None
+        return Leg(kind, loc, task, service, w)
+
     def v(i: int) -> int:
         return index[VILLAGES[i - 1][0]]
 
@@ -141,22 +145,22 @@ def kukar_sample(day: date = date(2026, 11, 30)) -> PlanView:
     dep, sh, rsud, pol = index["depot"], index["safe-house"], index["rsud"], index["polres"]
     r1 = build_route("mobil-1", locations, [
         Leg(StopKind.START, dep),
-        Leg(StopKind.PICKUP, v(1), "t1", 900),
-        Leg(StopKind.VISIT, v(2), "t2", 3600, infos["t2"].time_window),
-        Leg(StopKind.PICKUP, v(3), "t3", 900),
-        Leg(StopKind.DELIVERY, rsud, "t1", 600),
-        Leg(StopKind.DELIVERY, sh, "t3", 600),
-        Leg(StopKind.VISIT, v(12), "t12", 2700),
+        leg(StopKind.PICKUP, v(1), "t1", 900),
+        leg(StopKind.VISIT, v(2), "t2", 3600),
+        leg(StopKind.PICKUP, v(3), "t3", 900),
+        leg(StopKind.DELIVERY, rsud, "t1", 600),
+        leg(StopKind.DELIVERY, sh, "t3", 600),
+        leg(StopKind.VISIT, v(12), "t12", 2700),
         Leg(StopKind.END, dep),
     ], 7 * 3600 + 1800, loads)
     r2 = build_route("mobil-2", locations, [
         Leg(StopKind.START, dep),
-        Leg(StopKind.VISIT, v(6), "t6", 3600),
-        Leg(StopKind.PICKUP, v(7), "t7", 900),
-        Leg(StopKind.DELIVERY, pol, "t7", 600),
-        Leg(StopKind.PICKUP, sh, "t9", 600),
-        Leg(StopKind.DELIVERY, v(9), "t9", 900),
-        Leg(StopKind.VISIT, v(14), "t14", 2700),
+        leg(StopKind.VISIT, v(6), "t6", 3600),
+        leg(StopKind.PICKUP, v(7), "t7", 900),
+        leg(StopKind.DELIVERY, pol, "t7", 600),
+        leg(StopKind.PICKUP, sh, "t9", 600),
+        leg(StopKind.DELIVERY, v(9), "t9", 900),
+        leg(StopKind.VISIT, v(14), "t14", 2700),
         Leg(StopKind.END, dep),
     ], 7 * 3600 + 1800, loads)
     unserved = [
