@@ -94,9 +94,9 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
             w = stop_def.window
             if w is not None and not (w.start <= begin <= w.end):
                 errors.append(f"{v.id}: {t.id} {s.kind.value} at {begin} outside {w.start}-{w.end}")
-            if not t.skills <= v.skills:
+            if t.id not in on_board and not t.skills <= v.skills:
                 errors.append(f"{v.id}: lacks skills {sorted(t.skills - v.skills)} for {t.id}")
-            if t.locked_vehicle is not None and t.locked_vehicle != v.id:
+            if t.id not in on_board and t.locked_vehicle not in (None, v.id):
                 errors.append(f"{t.id} is locked to {t.locked_vehicle} but planned on {v.id}")
             key = f"{t.id}/{s.kind.value}"
             if key in served:

@@ -40,6 +40,7 @@ from routing.model import (
 
 FIRST_SOLUTION_DEFAULT = "PARALLEL_CHEAPEST_INSERTION"
 METAHEURISTIC_DEFAULT = "GUIDED_LOCAL_SEARCH"
+GLS_LAMBDA = 0.5
 
 
 def max_ride_seconds(problem: Problem, task: Task) -> int | None:
@@ -263,6 +264,9 @@ def _search_parameters(
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic
     )
+    # Measured on Solomon C1/RC2 at 4-5 s: lambda 0.5 escapes local optima that the
+    # default 0.1 does not (e.g. RC201 15.5% -> 2.0% gap).
+    params.guided_local_search_lambda_coefficient = GLS_LAMBDA
     params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
