@@ -270,28 +270,73 @@ def _search_parameters(
     params.time_limit.FromMilliseconds(max(1, int(time_limit * 1000)))
     if solution_limit is not None:
         params.solution_limit = solution_limit
+    # Local cheapest insertion takes the most urgent (highest penalty) tasks first.
+    lci = params.local_cheapest_insertion_parameters
+    del lci.insertion_sorting_properties[:]
+    lci.insertion_sorting_properties.append(
+        type(lci).SORTING_PROPERTY_PENALTY
+    )
     return params
 
 
-def _warm_routes(problem: Problem, built: _Built) -> list[list[int]] | None:
-    prev = problem.previous
-    if prev is None:
-        return None
+WarmKeys = list[list[tuple[str, StopKind]]]
+
+
+def _keys_from_plan(problem: Problem, plan: Plan) -> WarmKeys:
     vid = {v.id: i for i, v in enumerate(problem.vehicles)}
-    routes: list[list[int]] = [[] for _ in problem.vehicles]
+    keys: WarmKeys = [[] for _ in problem.vehicles]
+    for r in plan.routes:
+        if r.vehicle in vid:
+            keys[vid[r.vehicle]] = [(s.task, s.kind) for s in r.stops if s.task is not None]
+    return keys
+
+
+def _keys_from_solution(built: _Built, solution, nv: int) -> WarmKeys:
+    keys: WarmKeys = [[] for _ in range(nv)]
+    routing, manager = built.routing, built.manager
+    for v in range(nv):
+        idx = solution.Value(routing.NextVar(routing.Start(v)))
+        while not routing.IsEnd(idx):
+            nd = built.nodes[manager.IndexToNode(idx)]
+            assert nd.task is not None
+            keys[v].append((nd.task, nd.kind))
+            idx = solution.Value(routing.NextVar(idx))
+    return keys
+
+
+def _warm_routes(built: _Built, keys: WarmKeys) -> list[list[int]]:
+    routes: list[list[int]] = []
     used: set[int] = set()
-    for r in prev.routes:
-        if r.vehicle not in vid:
-            continue
-        for s in r.stops:
-            if s.task is None:
-                continue
-            node = built.key_to_node.get((s.task, s.kind))
+    for route in keys:
+        out = []
+        for key in route:
+            node = built.key_to_node.get(key)
             if node is None or node in used:
                 continue
             used.add(node)
-            routes[vid[r.vehicle]].append(built.manager.NodeToIndex(node))
+            out.append(built.manager.NodeToIndex(node))
+        routes.append(out)
     return routes
+
+
+def _run(problem, tasks, on_board, params, warm: WarmKeys | None, on_first):
+    """Build the model for ``tasks`` and search, from ``warm`` routes when given."""
+    built = _build(problem, tasks, on_board)
+    routing = built.routing
+    routing.AddAtSolutionCallback(on_first)
+    solution = None
+    if warm is not None and any(warm):
+        routing.CloseModelWithParameters(params)
+        initial = routing.ReadAssignmentFromRoutes(_warm_routes(built, warm), True)
+        if initial is not None:
+            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+    if solution is None:
+        solution = routing.SolveWithParameters(params)
+    return built, solution
+
+
+# Share of the time limit per stage when urgencies are solved one after the other.
+STAGE_SHARES = {1: [1.0], 2: [0.3, 0.7], 3: [0.15, 0.25, 0.6]}
 
 
 def solve(
@@ -301,12 +346,19 @@ def solve(
     first_solution: str = FIRST_SOLUTION_DEFAULT,
     metaheuristic: str = METAHEURISTIC_DEFAULT,
     solution_limit: int | None = None,
+    staged: bool = True,
 ) -> Plan:
     """Plan the day.
 
     ``time_limit`` (seconds) bounds the search. Guided local search stops at the time
     limit, so two runs are identical only when they stop at the same point: pass
     ``solution_limit`` for bit-for-bit reproducible plans (the tests do).
+
+    With ``staged`` (default) and more than one urgency among the tasks, the day is solved
+    by urgency: first the *darurat* tasks alone, then with *segera* added, warm-started
+    from the previous stage, then everything. The penalties make a later stage never give
+    up a more urgent task it was given, so the fleet is filled most-urgent-first.
+    With ``problem.previous`` the search starts from that plan instead (one stage).
     """
     t0 = time.perf_counter()
     done = {tid for s in problem.states for tid in s.done}
@@ -333,26 +385,26 @@ def solve(
             solve_seconds=time.perf_counter() - t0,
         )
 
-    built = _build(problem, tasks, on_board)
-    routing = built.routing
-    first_at = built.first_solution_at
+    first_at: list[float] = []
 
-    def on_solution() -> None:
+    def on_first() -> None:
         if not first_at:
             first_at.append(time.perf_counter() - t0)
 
-    routing.AddAtSolutionCallback(on_solution)
-    params = _search_parameters(time_limit, first_solution, metaheuristic, solution_limit)
-
-    solution = None
-    warm = _warm_routes(problem, built)
-    if warm is not None and any(warm):
-        routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes(warm, True)
-        if initial is not None:
-            solution = routing.SolveFromAssignmentWithParameters(initial, params)
-    if solution is None:
-        solution = routing.SolveWithParameters(params)
+    warm = _keys_from_plan(problem, problem.previous) if problem.previous else None
+    levels = sorted({t.urgency.rank for t in tasks if t.id not in on_board})
+    if not staged or warm is not None or len(levels) < 2:
+        levels = [max(levels, default=2)]
+    shares = STAGE_SHARES[len(levels)]
+    built = solution = None
+    for level, share in zip(levels, shares, strict=True):
+        stage = [t for t in tasks if t.urgency.rank <= level or t.id in on_board]
+        left = time_limit - (time.perf_counter() - t0)
+        budget = max(0.01, left if level == levels[-1] else time_limit * share)
+        params = _search_parameters(budget, first_solution, metaheuristic, solution_limit)
+        built, solution = _run(problem, stage, on_board, params, warm, on_first)
+        if solution is not None:
+            warm = _keys_from_solution(built, solution, len(problem.vehicles))
     elapsed = time.perf_counter() - t0
 
     plan = _extract(problem, built, solution, tasks, on_board)
