@@ -140,10 +140,10 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
             + "</td>"
             f"<td>{esc(r.landmark or '—')}</td>"
             f'<td style="text-align:center">{r.passengers}</td>'
-            f"<td>{esc(r.phone or '—')}</td>"
+            f'<td style="white-space:nowrap">{esc(r.phone or "—")}</td>'
             f'<td class="qr">{_qr(r.lat, r.lon)}</td>'
-            '<td class="note">Tiba: ______<br>&#9744; selesai &#9744; gagal<br>'
-            "Ket.: ____________</td>"
+            '<td class="note">Tiba: ______<br>&#9744; selesai<br>&#9744; gagal<br>'
+            "Ket.: ________</td>"
             "</tr>"
         )
     if end:
