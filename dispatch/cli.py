@@ -93,20 +93,28 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=16,
+        help="Processes. More serve more load; planning progress and login throttling are "
+        "then kept per process.",
+    ),
 ) -> None:
     """Serve the web app and the JSON API."""
     import uvicorn
 
     from dispatch.logs import configure
-    from dispatch.web.app import create_app
 
     settings = _settings()
     configure()
     typer.echo(f"Jangkau on http://{host}:{port}  (database: {_db_label(settings.database_url)})")
     uvicorn.run(
-        create_app(settings),
+        "dispatch.web.app:create_app",
+        factory=True,
         host=host,
         port=port,
+        workers=workers,
         access_log=False,
         log_config=None,
         proxy_headers=True,

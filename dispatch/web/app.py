@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -23,6 +22,7 @@ from dispatch.security import RateLimiter
 from dispatch.services.jobs import PlanningJobs
 from dispatch.services.points import install_geocoder
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
+from dispatch.web.middleware import RequestLog
 from dispatch.web.render import render
 from dispatch.web.routes import admin, auth, plan, public, region, reports, requests
 
@@ -117,28 +117,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def _log_requests(request: Request, call_next):
-        start = time.perf_counter()
-        try:
-            response = await call_next(request)
-        except Exception:
-            log.exception("unhandled error", extra={"method": request.method})
-            raise
-        route = request.scope.get("route")
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": getattr(route, "path", "-"),  # the template, never query values
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - start) * 1000, 1),
-            },
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    app.add_middleware(RequestLog)
 
     @app.get("/healthz", tags=["ops"])
     def healthz():
