@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 from maps.model import PlaceKind, PlanView
@@ -72,9 +73,12 @@ def gmaps_url(lat: float, lon: float) -> str:
     return f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}"
 
 
+_COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$")
+
+
 def vehicle_colour(view: PlanView, vehicle_id: str) -> str:
     info = view.vehicle(vehicle_id)
-    if info.color:
+    if info.color and _COLOUR.match(info.color):
         return info.color
     ids = [r.vehicle for r in view.plan.routes]
     i = ids.index(vehicle_id) if vehicle_id in ids else len(ids)

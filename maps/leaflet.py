@@ -118,21 +118,35 @@ def add_route_line(
     if len(points) < 2:
         return
     folium.PolyLine(points, color=colour, weight=weight, opacity=0.85).add_to(layer)
-    for a, b in zip(points, points[1:], strict=False):
-        if a == b:
-            continue
-        mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-        angle = screen_bearing(a, b)
-        html = (
-            f'<div class="jk-arrow" style="--c:{colour};transform:rotate({angle:.0f}deg)">'
-            "&#9650;</div>"
-        )
-        folium.Marker(
-            mid,
-            icon=folium.DivIcon(html=html, icon_size=(16, 16), icon_anchor=(8, 8),
-                                class_name="jk-icon"),
-            interactive=False,
-        ).add_to(layer)
+    arrows = [
+        [round((a[0] + b[0]) / 2, 6), round((a[1] + b[1]) / 2, 6), round(screen_bearing(a, b))]
+        for a, b in zip(points, points[1:], strict=False)
+        if a != b
+    ]
+    layer.add_child(Arrows(arrows, colour))
+
+
+class Arrows(MacroElement):
+    """Direction-of-travel arrows at segment midpoints, drawn by one loop (fast, small)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (g, c) {
+  {{ this.data|tojson }}.forEach(function (a) {
+    L.marker([a[0], a[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+      className: 'jk-icon', iconSize: [16, 16], iconAnchor: [8, 8],
+      html: '<div class="jk-arrow" style="--c:' + c + ';transform:rotate(' + a[2] +
+            'deg)">&#9650;</div>'})}).addTo(g);
+  });
+})({{ this._parent.get_name() }}, {{ this.colour|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, data: list[list[float]], colour: str) -> None:
+        super().__init__()
+        self._name = "Arrows"
+        self.data = data
+        self.colour = colour
 
 
 def popup(marker: folium.Marker | folium.CircleMarker, html: str) -> None:

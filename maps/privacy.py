@@ -39,12 +39,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", t).casefold()
 
 
-def _pattern(term: str, bounded: bool) -> str | None:
-    words = [w for w in re.split(r"[\W_]+", normalise(term)) if w]
-    if not words:
-        return None
-    body = r"[\W_]*".join(re.escape(w) for w in words)
-    return rf"(?<![^\W_]){body}(?![^\W_])" if bounded else body
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalise(text)))
 
 
 def forbidden_terms(view: PlanView) -> list[str]:
@@ -61,35 +60,51 @@ def forbidden_terms(view: PlanView) -> list[str]:
 
 
 class Guard:
-    """A compiled set of forbidden terms."""
+    """A compiled set of forbidden terms.
+
+    The text is normalised and split into words. A caller value matches as a whole-word
+    sequence ("Ibu Ani" contains "Ani", "Anita" does not); the fixed words also match
+    inside words and run together ("korbannya", "rumah_aman", "RumahAman").
+    """
 
     def __init__(self, terms: Iterable[str]) -> None:
-        fixed = {normalise(t) for t in ALWAYS_FORBIDDEN}
-        parts: list[str] = []
+        fixed = {" ".join(_words(t)) for t in ALWAYS_FORBIDDEN}
+        self._fixed: list[str] = []
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for term in dict.fromkeys(terms):
-            norm = normalise(term).strip()
-            if len(norm) < MIN_VALUE_LENGTH and norm not in fixed:
+            words = _words(term)
+            joined = " ".join(words)
+            if not words:
                 continue
-            # fixed words match anywhere ("korbannya"); caller values as whole words
-            p = _pattern(term, bounded=norm not in fixed)
-            if p:
-                parts.append(p)
-        self._re = re.compile("|".join(parts)) if parts else None
+            if joined in fixed:
+                self._fixed += [joined, "".join(words)]
+            elif len(joined) >= MIN_VALUE_LENGTH:
+                self._by_first.setdefault(words[0], []).append(words)
+
+    def _found(self, text: str) -> bool:
+        words = _words(text)
+        spaced = " " + " ".join(words) + " "
+        if any(f in spaced for f in self._fixed):
+            return True
+        by_first = self._by_first
+        for i, w in enumerate(words):
+            for seq in by_first.get(w, ()):
+                if words[i : i + len(seq)] == seq:
+                    return True
+        return False
 
     def check(self, text: str, trusted: Iterable[str] = (), what: str = "output") -> str:
-        """Return `text` unchanged, or raise PrivacyError naming no value (only where)."""
+        """Return `text` unchanged, or raise PrivacyError (naming where, never the value)."""
         scan = text
         for blob in trusted:
             if blob:
-                scan = scan.replace(blob, "")
-        if self._re is not None:
-            m = self._re.search(normalise(scan))
-            if m:
-                # the message must not repeat the value: it may end up in a log
-                raise PrivacyError(
-                    f"{what}: a forbidden term (sensitive value or restricted word) was "
-                    f"found at normalised offset {m.start()}; nothing was written"
-                )
+                scan = scan.replace(blob, " ")
+        if self._found(scan):
+            # the message must not repeat the value: it may end up in a log
+            raise PrivacyError(
+                f"{what}: a forbidden term (a sensitive value or a restricted word) was "
+                "found; nothing was emitted"
+            )
         return text
 
 

@@ -225,7 +225,7 @@ def synthetic(n_stops: int = 150, n_vehicles: int = 3, seed: int = 7,
         lon = 116.99 + rnd.uniform(-0.6, 0.4)
         infos[tid] = StopInfo(task_id=tid, reference=f"KKR-20261130-9{k:03d}",
                               village=f"Desa baru {k}", urgency=list(Urgency)[k % 3],
-                              status="baru", lat=lat, lon=lon, survivor_name=f"Baru {k}")
+                              status="baru", lat=lat, lon=lon, survivor_name=f"Penyintas O{k}")
     return PlanView(plan=Plan(routes=routes, unserved=[]), locations=locations, places=places,
                     stops=infos, vehicles=vehicles, day=date(2026, 11, 30),
                     title="Sintetis 150 titik")
