@@ -95,6 +95,7 @@ class StopRow:
     lon: float
     arrival: int
     departure: int
+    wait: int  # seconds waited on site before the window opens
     action: str
     title: str  # village, or a place's public label
     kecamatan: str
@@ -106,6 +107,11 @@ class StopRow:
     status: str
     is_place: bool
     urgency: Urgency | None
+
+    @property
+    def start_note(self) -> str:
+        """'mulai 09:00' when the vehicle arrives early and waits for the window."""
+        return f"mulai {hhmm(self.arrival + self.wait)}" if self.wait > 0 else ""
 
     @property
     def label(self) -> str:
@@ -140,7 +146,7 @@ def stop_row(view: PlanView, stop: PlannedStop, number: int) -> StopRow:
         lat, lon = loc.lat, loc.lon
     return StopRow(
         number=number, kind=stop.kind, lat=lat, lon=lon, arrival=stop.arrival,
-        departure=stop.departure, action=ACTIONS.get(stop.kind, ""), title=title,
+        departure=stop.departure, wait=stop.wait, action=ACTIONS.get(stop.kind, ""), title=title,
         kecamatan=kecamatan, landmark=landmark, reference=reference, window=window,
         passengers=passengers, phone=phone, status=status, is_place=place is not None,
         urgency=urgency,

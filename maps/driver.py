@@ -116,6 +116,7 @@ def driver_map_html(
             + (f"Kec. {esc(r.kecamatan)}<br>" if r.kecamatan else "")
             + (f"{esc(r.landmark)}<br>" if r.landmark else "")
             + f"Tiba {esc(hhmm(r.arrival))}"
+            + (f" ({esc(r.start_note)})" if r.start_note else "")
             + (f" · waktu {esc(r.window)}" if r.window else "")
             + "<br>"
             + (f"Ref. {esc(r.reference)} · " if r.reference else "")
@@ -151,6 +152,7 @@ def driver_map_html(
         items.append(
             f'<div class="jk-stop" style="--c:{colour}"><div class="n">{r.number}</div>'
             f'<div class="d"><b>{esc(hhmm(r.arrival))} · {esc(r.action)} · {esc(r.where)}</b><br>'
+            + (f"Tiba lebih awal: {esc(r.start_note)}<br>" if r.start_note else "")
             + (f"{esc(r.landmark)}<br>" if r.landmark else "")
             + (f"Waktu {esc(r.window)} · " if r.window else "")
             + (f"Ref. {esc(r.reference)} · " if r.reference else "")

@@ -26,6 +26,8 @@ def _name(r: StopRow) -> str:
 def _desc(r: StopRow) -> str:
     t = r.departure if r.kind.value == "start" else r.arrival
     parts = [f"Tiba {hhmm(t)}" if r.kind.value != "start" else f"Berangkat {hhmm(t)}"]
+    if r.start_note:
+        parts.append(r.start_note)
     if r.kecamatan:
         parts.append(f"Kec. {r.kecamatan}")
     if r.window:
@@ -97,6 +99,7 @@ def route_geojson(view: PlanView, vehicle_id: str) -> dict[str, Any]:
                 "action": r.action, "village": r.title, "kecamatan": r.kecamatan or None,
                 "landmark": r.landmark or None, "reference": r.reference or None,
                 "arrival": hhmm(r.arrival), "departure": hhmm(r.departure),
+                "service_start": hhmm(r.arrival + r.wait),
                 "window": r.window or None,
                 "passengers": r.passengers if r.number else None,
                 "contact_phone": r.phone or None,

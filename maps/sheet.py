@@ -132,7 +132,9 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
         body.append(
             "<tr>"
             f'<td class="no">{r.number}</td>'
-            f"<td><b>{esc(hhmm(r.arrival))}</b></td>"
+            f"<td><b>{esc(hhmm(r.arrival))}</b>"
+            + (f'<br><span class="small">{esc(r.start_note)}</span>' if r.start_note else "")
+            + "</td>"
             f"<td>{esc(r.window or '—')}</td>"
             f"<td><b>{esc(r.action)}</b><br>{esc(r.title)}"
             + (f"<br>Kec. {esc(r.kecamatan)}" if r.kecamatan else "")
@@ -140,7 +142,7 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
             + "</td>"
             f"<td>{esc(r.landmark or '—')}</td>"
             f'<td style="text-align:center">{r.passengers}</td>'
-            f'<td style="white-space:nowrap">{esc(r.phone or "—")}</td>'
+            f'<td style="white-space:nowrap;font-size:9pt">{esc(r.phone or "—")}</td>'
             f'<td class="qr">{_qr(r.lat, r.lon)}</td>'
             '<td class="note">Tiba: ______<br>&#9744; selesai<br>&#9744; gagal<br>'
             "Ket.: ________</td>"
@@ -159,9 +161,9 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
         + "</div>"
         f'<div class="diagram">{diagram_svg(rows)}</div>'
         "<table><colgroup>"
-        '<col style="width:7mm"><col style="width:12mm"><col style="width:19mm">'
-        '<col style="width:32mm"><col><col style="width:9mm"><col style="width:24mm">'
-        '<col style="width:23mm"><col style="width:27mm"></colgroup>'
+        '<col style="width:7mm"><col style="width:13mm"><col style="width:14mm">'
+        '<col style="width:31mm"><col><col style="width:8mm"><col style="width:27mm">'
+        '<col style="width:24mm"><col style="width:23mm"></colgroup>'
         "<thead><tr><th>No</th><th>Tiba</th><th>Waktu</th><th>Desa / Kecamatan</th>"
         "<th>Patokan / alamat</th><th>Pnp</th><th>Telepon</th><th>Navigasi</th>"
         "<th>Catatan tiba &amp; hasil</th></tr></thead><tbody>"

@@ -129,3 +129,12 @@ def test_render_all_writes_every_file(view, tmp_path):
                             "v1.geojson"])
     assert all(p.stat().st_size > 0 for p in paths)
     json.loads((tmp_path / "out" / "v1.geojson").read_text())
+
+
+def test_early_arrival_shows_when_service_starts(view):
+    view.plan.routes[0].stops[1].wait = 10 * 60  # arrives 08:00, starts 08:10
+    for text in (driver_map_html(view, "v1"), route_sheet_html(view, "v1"),
+                 route_gpx(view, "v1")):
+        assert "mulai 08:10" in text
+    points = route_geojson(view, "v1")["features"][2]["properties"]
+    assert (points["arrival"], points["service_start"]) == ("08:00", "08:10")
