@@ -207,7 +207,6 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
             out = [i for i in out if vehicles[i].id == t.locked_vehicle]
         return out
 
-    big_m = 2 * horizon + 1
     for t in tasks:
         if t.id in on_board:
             d_idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.DELIVERY)])
@@ -227,14 +226,14 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
         routing.AddPickupAndDelivery(p_idx, d_idx)
         solver.Add(routing.VehicleVar(p_idx) == routing.VehicleVar(d_idx))
         solver.Add(routing.ActiveVar(p_idx) == routing.ActiveVar(d_idx))
-        active = routing.ActiveVar(p_idx)
-        cp = time_dim.CumulVar(p_idx)
-        cd = time_dim.CumulVar(d_idx)
-        # Precedence (pickup first), only binding when the pair is served.
-        solver.Add(cp + t.pickup.service + big_m * active <= cd + big_m)
+        # Precedence (pickup first) and maximum ride time as node precedences of the Time
+        # dimension: they bind only when both stops are performed, and the routing filters
+        # know them, so insertion heuristics stay fast (a generic solver.Add constraint
+        # made the first plan ~20x slower).
+        time_dim.AddNodePrecedence(p_idx, d_idx, t.pickup.service)
         ride = max_ride_seconds(problem, t)
         if ride is not None and ride < horizon:
-            solver.Add(cd - cp - t.pickup.service + big_m * active <= ride + big_m)
+            time_dim.AddNodePrecedence(d_idx, p_idx, -(ride + t.pickup.service))
         if t.urgency is Urgency.DARURAT and not t.allow_detour:
             routing.NextVar(p_idx).SetValues([p_idx, d_idx])
         _allow(routing, veh, p_idx, nv)
