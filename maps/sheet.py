@@ -84,6 +84,10 @@ def diagram_svg(rows: list[StopRow], width: int = 720, height: int = 250) -> str
         out.append(f'<polyline points="{x1:.1f},{y1:.1f} {mx:.1f},{my:.1f} {x2:.1f},{y2:.1f}" '
                    'fill="none" stroke="#000" stroke-width="1.6" marker-mid="url(#a)"/>')
     drawn: set[tuple[int, int]] = set()
+    boxes: list[tuple[float, float, float, float]] = [
+        (x - 10, y - 10, x + 10, y + 10) for x, y in pts
+    ]
+    labels: list[str] = []
     for r, (x, y) in zip(rows, pts, strict=True):
         if not r.number:
             key = (round(x), round(y))
@@ -99,8 +103,20 @@ def diagram_svg(rows: list[StopRow], width: int = 720, height: int = 250) -> str
                    'stroke-width="1.5"/>')
         out.append(f'<text x="{x:.1f}" y="{y + 3.8:.1f}" font-size="10.5" '
                    f'text-anchor="middle" font-weight="bold">{r.number}</text>')
-        out.append(f'<text x="{x + 11:.1f}" y="{y - 6:.1f}" font-size="9">'
-                   f"{esc(r.title[:22])}</text>")
+        text = r.title[:22]
+        w = 5.2 * len(text)
+        # first label position that overlaps no marker and no earlier label; else none
+        for dx, dy, anchor in ((11, -6, "start"), (11, 12, "start"), (-11, -6, "end"),
+                               (-11, 12, "end")):
+            x0 = x + dx if anchor == "start" else x + dx - w
+            box = (x0, y + dy - 9, x0 + w, y + dy + 2)
+            if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]
+                   for b in boxes if not (b[0] == x - 10 and b[1] == y - 10)):
+                boxes.append(box)
+                labels.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="9" '
+                              f'text-anchor="{anchor}">{esc(text)}</text>')
+                break
+    out += labels
     out.append("</svg>")
     return "".join(out)
 
