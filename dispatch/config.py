@@ -130,6 +130,11 @@ class Security(_Strict):
     secure_cookies: Literal["auto", "always", "never"] = "auto"
 
 
+class Maps(_Strict):
+    tiles: str | None = None  # a tile URL template; None draws maps without a base layer
+    attribution: str | None = None
+
+
 class Language(_Strict):
     default: Literal["id", "en"] = "id"
 
@@ -143,6 +148,7 @@ class Settings(_Strict):
     geocoder: Geocoder = Geocoder()
     retention: Retention = Retention()
     security: Security = Security()
+    maps: Maps = Maps()
     language: Language = Language()
     # From the environment, never from the file.
     database_url: str = ""

@@ -60,6 +60,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Tempat rahasia wajib punya label umum (yang tampil untuk pengemudi).",
         "en": "A confidential place needs a public label (what drivers see).",
     },
+    "public_label_forbidden": {
+        "id": "Label umum tidak boleh memuat kata: {words}. Pakai label netral.",
+        "en": "The public label may not contain: {words}. Use a neutral label.",
+    },
     "seats_invalid": {"id": "Jumlah kursi 1–40.", "en": "Seats must be 1–40."},
     "shift_invalid": {
         "id": "Jam dinas dalam format JJ:MM, dan selesai setelah mulai.",

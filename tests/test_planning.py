@@ -114,6 +114,17 @@ def test_driver_reports_count_once_and_mid_day_replan_keeps_what_is_done(
     page = client.get(f"/r/{token}")
     assert page.status_code == 200 and first in page.text
     assert "Nama" not in page.text and "catatan" not in page.text
+    # The downloads: offline map, A4 sheet, GPX and GeoJSON, with nothing confidential.
+    for kind, marker in (("map", "<html"), ("sheet", first), ("gpx", "<gpx"),
+                         ("geojson", "FeatureCollection")):
+        r = client.get(f"/r/{token}/{kind}")
+        assert r.status_code == 200, (kind, r.text[:300])
+        assert marker in r.text
+        for secret in ("Nama Rahasia", "Rumah Aman", "Ibu Rahasia", "(dirahasiakan)"):
+            assert secret not in r.text, (kind, secret)
+    offline = client.get(f"/r/{token}/map").text
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", offline)
+    assert client.get(f"/r/{token}/pdf").status_code == 404
     first_kind = next(s.kind.value for s in route.stops if s.task == first)
     report = {
         "client_id": "c-" + uuid.uuid4().hex,
@@ -193,6 +204,9 @@ def test_planning_page_runs_in_the_background_and_shows_the_plan(client, day_set
     view = client.get(f"/api/plan/{DAY.isoformat()}").json()
     assert view["job"]["state"] == "done" and view["routes"]
     assert view["job"]["first_plan_s"] is not None
+    overview = client.get(f"/plan/{DAY.isoformat()}/map")
+    assert overview.status_code == 200 and "L.map" in overview.text
+    assert "Rumah Aman" not in overview.text
     with Session(client.app.state.engine) as db:
         drafts = db.exec(select(DayPlan).where(DayPlan.day == DAY)).all()
         assert drafts

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from dispatch import audit
 from dispatch.errors import Conflict, NotFound, UserError
 from dispatch.models import Place, PlaceKind, User, Vehicle
+from maps.privacy import ALWAYS_FORBIDDEN
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 SKILLS = {"wheelchair", "female_staff", "infant_seat"}
@@ -47,6 +48,9 @@ def create_place(
         confidential = kind == PlaceKind.SAFE_HOUSE
     if confidential and not public_label.strip():
         raise UserError("public_label_required")
+    shown = (public_label or name).casefold()
+    if any(word.casefold() in shown for word in ALWAYS_FORBIDDEN):
+        raise UserError("public_label_forbidden", words=", ".join(ALWAYS_FORBIDDEN))
     place = Place(
         key=key,
         kind=kind,

@@ -7,13 +7,17 @@ address: such a place appears under its public label only.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlmodel import Session, select
 
+import maps
 from dispatch.config import Settings
 from dispatch.models import DayPlan, District, Place, Request, Vehicle, Village
-from dispatch.services.planning import hhmm, load_body
+from dispatch.services.planning import hhmm, latest, load_body, seconds_of
+from dispatch.services.planning import open_requests as open_requests_of
+from routing import Location, TimeWindow, Urgency
 
 
 def _route(plan_record: DayPlan, vehicle: Vehicle):
@@ -65,11 +69,118 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
     return stops
 
 
+def plan_view(
+    session: Session, record: DayPlan, settings: Settings, with_open_requests: bool = False
+) -> maps.PlanView:
+    """A stored plan as the maps library wants it: display fields only. Names, notes and the
+    kind of request are not handed over at all (minimum data); the library's guard still
+    refuses the fixed words and any confidential place's name or address."""
+    plan, body = load_body(record)
+    locations = [Location(i, lat, lon) for i, lat, lon in body["locations"]]
+    places = [
+        maps.Place(
+            id=f"place:{p.id}",
+            lat=p.lat,
+            lon=p.lon,
+            label=p.name,
+            public_label=p.public_label,
+            kind=maps.PlaceKind(p.kind.value),
+            address=p.address,
+            confidential=p.confidential,
+        )
+        for p in session.exec(select(Place))
+    ]
+    villages = {v.code: v.name for v in session.exec(select(Village))}
+    districts = {d.code: d.name for d in session.exec(select(District))}
+
+    def info(req: Request) -> maps.StopInfo:
+        window = None
+        if req.window_start or req.window_end:
+            window = TimeWindow(
+                seconds_of(req.window_start or "00:00"), seconds_of(req.window_end or "23:59")
+            )
+        return maps.StopInfo(
+            task_id=req.reference,
+            reference=req.reference,
+            village=villages.get(req.village_code, ""),
+            kecamatan=districts.get(req.district_code, ""),
+            landmark=req.landmark,
+            address=req.address,
+            time_window=window,
+            passengers=req.adults + req.children,
+            contact_phone=req.contact_phone,
+            status=req.status.value,
+            urgency=Urgency(req.urgency.value),
+            lat=req.lat,
+            lon=req.lon,
+        )
+
+    ids = list(body["tasks"].values())
+    reqs = session.exec(select(Request).where(Request.id.in_(ids))).all() if ids else []
+    vehicles = []
+    for route in plan.routes:
+        v = session.get(Vehicle, int(route.vehicle))
+        if v is not None:
+            vehicles.append(
+                maps.VehicleInfo(
+                    id=route.vehicle,
+                    name=v.name,
+                    plate=v.plate,
+                    shift=TimeWindow(seconds_of(v.shift_start), seconds_of(v.shift_end)),
+                )
+            )
+    open_requests = None
+    if with_open_requests:
+        open_requests = [
+            info(r) for r in open_requests_of(session, record.day) if r.lat is not None
+        ]
+    return maps.PlanView(
+        plan=plan,
+        locations=locations,
+        places=places,
+        stops=[info(r) for r in reqs],
+        vehicles=vehicles,
+        day=record.day,
+        title=f"Jangkau {record.day.isoformat()}",
+        requests=open_requests,
+    )
+
+
 def overview_html(session: Session, day: date, settings: Settings) -> str:
-    raise NotImplementedError
+    """The dispatcher's map of the day: the latest plan and the open requests."""
+    record = latest(session, day)
+    if record is None:
+        return "<!doctype html><p>Belum ada rencana.</p>"
+    view = plan_view(session, record, settings, with_open_requests=True)
+    return maps.overview_html(
+        view, tiles=settings.maps.tiles, attribution=settings.maps.attribution
+    )
+
+
+DRIVER_FILES = {
+    "map": ("text/html; charset=utf-8", "{name}-peta.html"),
+    "sheet": ("text/html; charset=utf-8", "{name}-lembar.html"),
+    "gpx": ("application/gpx+xml", "{name}.gpx"),
+    "geojson": ("application/geo+json", "{name}.geojson"),
+}
 
 
 def driver_file(
-    session: Session, plan_record: DayPlan, vehicle: Vehicle, kind: str, settings: Settings
-) -> tuple[bytes | str, str, str]:
-    raise KeyError(kind)
+    session: Session, record: DayPlan, vehicle: Vehicle, kind: str, settings: Settings
+) -> tuple[str, str, str]:
+    """One download for a driver: offline map, A4 sheet, GPX or GeoJSON (KeyError if none)."""
+    media, pattern = DRIVER_FILES[kind]
+    view = plan_view(session, record, settings)
+    vid = str(vehicle.id)
+    if kind == "map":
+        content = maps.driver_map_html(
+            view, vid, tiles=settings.maps.tiles, attribution=settings.maps.attribution
+        )
+    elif kind == "sheet":
+        content = maps.route_sheet_html(view, vid)
+    elif kind == "gpx":
+        content = maps.route_gpx(view, vid)
+    else:
+        content = json.dumps(maps.route_geojson(view, vid), ensure_ascii=False)
+    name = f"{record.day.isoformat()}-v{record.version}-{vehicle.id}"
+    return content, media, pattern.format(name=name)
