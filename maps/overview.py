@@ -123,13 +123,16 @@ def overview_map(
     attribution: str | None = None,
     assets: str = "inline",
 ) -> folium.Map:
-    """The dispatcher overview as a folium Map (checked by the privacy guard once built).
+    """The dispatcher overview as a folium Map, checked by the privacy guard; prefer
+    `overview_html` for serving (one build instead of two).
 
     `assets`: "inline" (Leaflet and markercluster inlined from node_modules) or a URL
     prefix under which the service serves node_modules (e.g. "/static/vendor").
     """
-    m, block = _build(view, tiles, attribution, assets)
-    guard_for(view).check(m.get_root().render(), trusted=block.vendor, what="overview map")
+    # folium appends some calls again on every render, so the map that is checked is a twin
+    # built from the same input; the returned one has not been rendered yet
+    overview_html(view, tiles=tiles, attribution=attribution, assets=assets)
+    m, _ = _build(view, tiles, attribution, assets)
     return m
 
 
