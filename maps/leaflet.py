@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import folium
-from branca.element import Element, MacroElement
+from folium.elements import Element, MacroElement
 from folium.template import Template
 
 from maps.assets import AssetBlock, asset_block

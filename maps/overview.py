@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import folium
-from branca.element import Element
+from folium.elements import Element
 from folium.plugins import MarkerCluster
 
 from maps.common import (
