@@ -92,3 +92,19 @@ def test_json_round_trip():
     assert plan_from_json(d) == plan
     dp = json.loads(json.dumps(problem_to_json(p)))
     assert problem_from_json(dp) == p
+
+
+def test_on_board_delivery_is_not_moved_to_another_vehicle():
+    # V1 visits the drop-off anyway, V2 (carrying z) is far: only the on-board rule keeps z
+    # on V2 (no passengers counted, so seats do not force it either)
+    pts = [(0, 0), (0, 20), (40, 0)]
+    tasks = [
+        Task("w", Stop(1, 600), locked_vehicle="V1"),
+        Task("z", Stop(2, 60), Stop(1, 60), passengers=0),
+    ]
+    p = make_problem(pts, [car("V1"), car("V2")], tasks)
+    p.states = [VehicleState("V2", 2, 8 * H, (), ("z",))]
+    plan = solve(p, time_limit=2, solution_limit=300)
+    assert check(p, plan) == []
+    v2 = next(r for r in plan.routes if r.vehicle == "V2")
+    assert ("z", "delivery") in [(s.task, s.kind.value) for s in v2.stops]
