@@ -12,7 +12,9 @@ from routing.model import Plan, Problem, StopKind, Task, Urgency
 
 def _ride_limit(problem: Problem, task: Task) -> int:
     assert task.delivery is not None
-    direct = problem.matrix.durations[task.pickup.location][task.delivery.location]
+    p, d = task.pickup.location, task.delivery.location
+    # direct trip of the slowest travel model (vehicle kinds): a limit every kind can meet
+    direct = max(m.durations[p][d] for m in [problem.matrix, *problem.vehicle_matrices.values()])
     if task.urgency is Urgency.DARURAT and not task.allow_detour:
         return direct if task.max_ride is None else min(direct, task.max_ride)
     if task.max_ride is not None:
@@ -23,8 +25,6 @@ def _ride_limit(problem: Problem, task: Task) -> int:
 
 def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, many rules
     errors: list[str] = []
-    dur = problem.matrix.durations
-    dist = problem.matrix.distances
     tasks = {t.id: t for t in problem.tasks}
     vehicles = {v.id: v for v in problem.vehicles}
     states = {s.vehicle: s for s in problem.states}
@@ -42,6 +42,8 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
             errors.append(f"vehicle {v.id} has two routes")
         seen_vehicles.add(route.vehicle)
         stops = route.stops
+        matrix = problem.vehicle_matrices.get(v.id, problem.matrix)
+        dur, dist = matrix.durations, matrix.distances
         if len(stops) < 2 or stops[0].kind is not StopKind.START or stops[-1].kind is not (
             StopKind.END
         ):

@@ -56,7 +56,7 @@ def _overlaps(w: TimeWindow | None, shift: TimeWindow) -> bool:
 
 def reachable(problem: Problem, task: Task, v: Vehicle) -> bool:
     """Can vehicle ``v`` do this task alone: start → stops → end within shift and windows."""
-    dur = problem.matrix.durations
+    dur = problem.matrix_for(v.id).durations
     loc, t = _vehicle_start(problem, v)
     drive = 0
     p = task.pickup

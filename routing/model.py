@@ -137,6 +137,12 @@ class Problem:
     states: list[VehicleState] = field(default_factory=list)
     previous: Plan | None = None  # warm start: a re-plan changes little without reason
     ride_rule: RideRule = field(default_factory=RideRule)
+    # per-vehicle travel (a vehicle kind with its own speed, e.g. a boat): vehicle id ->
+    # matrix over the same locations; vehicles not listed use `matrix`
+    vehicle_matrices: dict[str, TravelMatrix] = field(default_factory=dict)
+
+    def matrix_for(self, vehicle: str) -> TravelMatrix:
+        return self.vehicle_matrices.get(vehicle, self.matrix)
 
 
 @dataclass

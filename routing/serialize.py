@@ -161,6 +161,10 @@ def problem_to_json(p: Problem) -> dict[str, Any]:
         ],
         "previous": None if p.previous is None else plan_to_json(p.previous),
         "ride_rule": {"slack": p.ride_rule.slack, "factor": p.ride_rule.factor},
+        "vehicle_matrices": {
+            vid: {"durations": m.durations, "distances": m.distances, "model": m.model}
+            for vid, m in p.vehicle_matrices.items()
+        },
     }
 
 
@@ -207,4 +211,8 @@ def problem_from_json(d: dict[str, Any]) -> Problem:
         ],
         previous=None if d.get("previous") is None else plan_from_json(d["previous"]),
         ride_rule=RideRule(**d["ride_rule"]) if "ride_rule" in d else RideRule(),
+        vehicle_matrices={
+            vid: TravelMatrix(m["durations"], m["distances"], m.get("model", "haversine"))
+            for vid, m in d.get("vehicle_matrices", {}).items()
+        },
     )

@@ -51,7 +51,9 @@ def max_ride_seconds(problem: Problem, task: Task) -> int | None:
     """
     if task.delivery is None:
         return None
-    direct = problem.matrix.durations[task.pickup.location][task.delivery.location]
+    p, d = task.pickup.location, task.delivery.location
+    # direct trip of the slowest travel model (vehicle kinds): a limit every kind can meet
+    direct = max(m.durations[p][d] for m in [problem.matrix, *problem.vehicle_matrices.values()])
     if task.urgency is Urgency.DARURAT and not task.allow_detour:
         return direct if task.max_ride is None else min(direct, task.max_ride)
     if task.max_ride is not None:
@@ -99,7 +101,6 @@ def _penalties(problem: Problem, tasks: list[Task], bound: int) -> dict[Urgency,
 
 
 def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Built:
-    dur = problem.matrix.durations
     vehicles = problem.vehicles
     nv = len(vehicles)
     states = {s.vehicle: s for s in problem.states}
@@ -154,12 +155,34 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
     solver = routing.solver()
 
     locs = [nd.location for nd in nodes]
-    drive = [[dur[locs[i]][locs[j]] for j in range(n)] for i in range(n)]
-    timem = [[nodes[i].service + drive[i][j] for j in range(n)] for i in range(n)]
+    # One set of transit matrices per distinct travel matrix (vehicle kinds).
+    cost_cb: list[int] = []
+    time_cb: list[int] = []
+    drive_cb: list[int] = []
+    registered: dict[int, tuple[int, int, int, int]] = {}
+    bound = 1
+    for v in vehicles:
+        mat = problem.matrix_for(v.id)
+        if id(mat) not in registered:
+            d = mat.durations
+            drive = [[d[locs[i]][locs[j]] for j in range(n)] for i in range(n)]
+            timem = [[nodes[i].service + drive[i][j] for j in range(n)] for i in range(n)]
+            c = routing.RegisterTransitMatrix(drive)
+            registered[id(mat)] = (
+                c,
+                routing.RegisterTransitMatrix(timem),
+                c,
+                sum(max(row) for row in drive) + 1,
+            )
+        c, tcb, dcb, b = registered[id(mat)]
+        cost_cb.append(c)
+        time_cb.append(tcb)
+        drive_cb.append(dcb)
+        bound = max(bound, b)
 
     # Arc cost: driving seconds.
-    cost_cb = routing.RegisterTransitMatrix(drive)
-    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    for v_idx in range(nv):
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[v_idx], v_idx)
 
     # Time dimension: service at the node + travel; waiting allowed.
     horizon = max(
@@ -167,8 +190,7 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
         + [nd.window.end for nd in nodes if nd.window is not None]
         + [0]
     )
-    time_cb = routing.RegisterTransitMatrix(timem)
-    routing.AddDimension(time_cb, horizon, horizon, False, "Time")
+    routing.AddDimensionWithVehicleTransits(time_cb, horizon, horizon, False, "Time")
     time_dim = routing.GetDimensionOrDie("Time")
     for v_idx, v in enumerate(vehicles):
         time_dim.CumulVar(routing.Start(v_idx)).SetRange(start_time[v_idx], v.shift.end)
@@ -186,18 +208,15 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
     seats_dim = routing.GetDimensionOrDie("Seats")
 
     # Drive dimension: driving seconds, capped per vehicle.
-    big_drive = sum(max(row) for row in drive) + 1
-    drive_cb = routing.RegisterTransitMatrix(drive)
-    routing.AddDimensionWithVehicleCapacity(
+    routing.AddDimensionWithVehicleTransitAndCapacity(
         drive_cb,
         0,
-        [v.max_driving if v.max_driving is not None else big_drive for v in vehicles],
+        [v.max_driving if v.max_driving is not None else bound for v in vehicles],
         True,
         "Drive",
     )
 
-    # Disjunction penalties, lexicographic by urgency.
-    bound = sum(max(row) for row in drive) + 1
+    # Disjunction penalties, lexicographic by urgency; `bound` exceeds any route cost.
     pen = _penalties(problem, tasks, bound)
     onboard_pen = pen[Urgency.DARURAT] * (len(tasks) + 1)
 
@@ -414,8 +433,6 @@ def solve(
 
 
 def _extract(problem, built: _Built, solution, tasks, on_board) -> Plan:
-    dur = problem.matrix.durations
-    dist = problem.matrix.distances
     routing, manager, nodes = built.routing, built.manager, built.nodes
     served: set[str] = set()
     routes: list[Route] = []
@@ -423,6 +440,8 @@ def _extract(problem, built: _Built, solution, tasks, on_board) -> Plan:
     done_ids = {tid for s in problem.states for tid in s.done}
     if solution is not None:
         for v_idx, v in enumerate(problem.vehicles):
+            dur = problem.matrix_for(v.id).durations
+            dist = problem.matrix_for(v.id).distances
             idx = routing.Start(v_idx)
             seq = []
             while True:

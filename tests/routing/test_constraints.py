@@ -210,3 +210,21 @@ def test_checker_catches_violations():
     assert check(p, plan)
     p2 = make_problem(pts, [car(seats=1)], p.tasks)
     assert check(p2, solved(p))  # 2 passengers in 1 seat
+
+
+def test_vehicle_kind_with_its_own_speed():
+    # the slow vehicle (20 km/h) cannot reach the window; the fast one (60 km/h) can
+    from routing_helpers import plane
+
+    pts = [(0, 0), (60, 0)]
+    t = Task("x", Stop(1, 600, TimeWindow(8 * H, 8 * H + 1800)))
+    shift = TimeWindow(7 * H, 17 * H)
+    p = make_problem(pts, [car("slow", shift=shift)], [t])
+    p.vehicle_matrices = {"slow": plane(pts, kmh=20)}
+    plan = solved(p)
+    assert plan.unserved[0].reason is UnservedReason.WINDOW_UNREACHABLE
+    p2 = make_problem(pts, [car("slow", shift=shift), car("fast", shift=shift)], [t])
+    p2.vehicle_matrices = {"slow": plane(pts, kmh=20)}
+    plan2 = solved(p2)
+    assert [r.vehicle for r in plan2.routes] == ["fast"]
+    assert plan2.routes[0].driving == 2 * 3600

@@ -88,6 +88,7 @@ def test_json_round_trip():
     plan = solve(p, time_limit=1, solution_limit=100)
     p.previous = plan
     p.states = [VehicleState("V1", 1, 9 * H, ("c",), ())]
+    p.vehicle_matrices = {"V2": p.matrix}
     d = json.loads(json.dumps(plan_to_json(plan)))
     assert plan_from_json(d) == plan
     dp = json.loads(json.dumps(problem_to_json(p)))
