@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres install lint bench-deps
+.PHONY: run test test-postgres install lint bench-deps browser
 
 $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ run: $(STAMP)
 	$(BIN)/jangkau demo
 	$(BIN)/jangkau serve
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium (downloaded browsers do not run here); install it
+# when missing. Without it (no root, no apt) the browser tests say that they skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "warning: could not install chromium; browser tests will skip" >&2
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

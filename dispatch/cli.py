@@ -84,6 +84,11 @@ def demo() -> None:
     engine = _engine(settings)
     run_init(engine, settings)
     logins = load_demo(engine, settings)
+    from dispatch.setup import load_demo_requests
+
+    added = load_demo_requests(engine, settings)
+    if added:
+        typer.echo(f"{added} demo requests added for today.")
     typer.echo("Demo logins (for trying Jangkau only; change or disable them in production):")
     for username, role, password in logins:
         typer.echo(f"  {role:<10} {username:<20} {password}")
@@ -311,3 +316,84 @@ def gazetteer_import(
     typer.echo(f"{len(report.points)} village points imported from {file}.")
     for problem in report.problems[:50]:
         typer.echo(f"  skipped: {problem}")
+
+
+@app.command("maps")
+def maps_command(
+    date_: str = typer.Option(..., "--date", help="Day of the plan, YYYY-MM-DD."),
+    out: str = typer.Option(..., "--out", help="Folder to write the files into."),
+) -> None:
+    """Write the day's maps: overview, and per vehicle an offline map, A4 sheet, GPX, GeoJSON.
+
+    Uses the published plan of the day (or the latest draft if none is published).
+    """
+    from datetime import date
+
+    import maps
+    from dispatch.db import session_scope
+    from dispatch.models import PlanStatus
+    from dispatch.services.planning import latest
+    from dispatch.services.rendering import plan_view
+
+    try:
+        day = date.fromisoformat(date_)
+    except ValueError:
+        typer.echo(f"Error: --date {date_!r}: expected YYYY-MM-DD.", err=True)
+        raise typer.Exit(2) from None
+    settings = _settings()
+    with session_scope(_engine(settings)) as s:
+        record = latest(s, day, PlanStatus.PUBLISHED) or latest(s, day)
+        if record is None:
+            typer.echo(f"Error: no plan for {day}. Plan it first (the planning page).", err=True)
+            raise typer.Exit(1)
+        view = plan_view(s, record, settings, with_open_requests=True)
+    files = maps.render_all(
+        view, out, tiles=settings.maps.tiles, attribution=settings.maps.attribution
+    )
+    state = f"v{record.version}" if record.version else "draft"
+    typer.echo(f"{len(files)} files for {day} ({state}) written to {out}:")
+    for f in files:
+        typer.echo(f"  {f}")
+
+
+@app.command("plan")
+def plan_command(
+    date_: str = typer.Option(..., "--date", help="Day to plan, YYYY-MM-DD."),
+    time_limit: float = typer.Option(None, help="Seconds of search (default: config.yaml)."),
+    publish: bool = typer.Option(False, help="Publish the plan as the day's next version."),
+) -> None:
+    """Plan a day's routes from the command line (the planning page does the same)."""
+    from datetime import date
+
+    from sqlmodel import select
+
+    from dispatch.db import session_scope
+    from dispatch.models import Role, User
+    from dispatch.services import planning
+    from dispatch.services.points import install_geocoder
+
+    try:
+        day = date.fromisoformat(date_)
+    except ValueError:
+        typer.echo(f"Error: --date {date_!r}: expected YYYY-MM-DD.", err=True)
+        raise typer.Exit(2) from None
+    settings = _settings()
+    engine = _engine(settings)
+    install_geocoder(engine, settings)
+    try:
+        with session_scope(engine) as s:
+            actor = s.exec(select(User).where(User.role == Role.DISPATCHER)).first()
+            record = planning.plan_day(s, day, settings, actor, time_limit=time_limit)
+            plan, _ = planning.load_body(record)
+            if publish:
+                record = planning.publish(s, day, settings, actor, None)
+            served = sum(len(r.tasks) for r in plan.routes)
+            typer.echo(
+                f"{day}: {served} requests served, {len(plan.unserved)} not, "
+                f"{plan.distance / 1000:.1f} km, {plan.solve_seconds:.1f} s"
+                + (f"; published as v{record.version}" if publish else "")
+            )
+            for u in plan.unserved:
+                typer.echo(f"  not served: {u.task}: {u.message}")
+    except UserError as exc:
+        _fail(exc)

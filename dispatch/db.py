@@ -47,7 +47,7 @@ def get_engine(url: str | None = None) -> Engine:
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A unit of work: committed on success, rolled back on error."""
-    with Session(engine or get_engine()) as session:
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from dispatch.config import Settings
 from dispatch.db import migrate, session_scope
-from dispatch.models import Place, Role, User, Vehicle
+from dispatch.models import Place, Role, User, Vehicle, utcnow
 from dispatch.region import load_region
 from dispatch.services.fleet import create_place, create_vehicle
 from dispatch.services.users import create_user
@@ -66,6 +66,52 @@ DEMO_VEHICLES = [
     ("Mobil Perlindungan 2", "KT 1002 KK", ("wheelchair",)),
     ("Mobil Perlindungan 3", "KT 1003 KK", ()),
 ]
+
+
+# Demo requests for today: (kind, urgency, village code, adults, children, window, landmark).
+DEMO_REQUESTS = [
+    ("medical", "darurat", "64.02.07.2005", 1, 1, None, "rumah panggung dekat dermaga"),
+    ("safe_house", "darurat", "64.02.02.2004", 1, 2, None, "belakang masjid"),
+    ("police", "segera", "64.02.16.2001", 1, 0, ("09:00", "12:00"), "depan SD"),
+    ("visit", "segera", "64.02.06.1001", 0, 0, ("10:00", "14:00"), "gang mawar"),
+    ("visit", "segera", "64.02.03.2001", 0, 0, None, "warung biru"),
+    ("safe_house", "segera", "64.02.08.2004", 1, 1, None, "dekat pasar"),
+    ("medical", "terjadwal", "64.02.15.1001", 1, 0, ("08:00", "11:00"), "rumah cat hijau"),
+    ("return_home", "terjadwal", "64.02.07.2004", 1, 2, ("13:00", "15:30"), "pos ronda"),
+    ("visit", "terjadwal", "64.02.11.2001", 0, 0, None, "balai desa"),
+    ("safe_house", "segera", "64.02.12.2013", 1, 1, None, "hulu sungai"),
+]
+
+
+def load_demo_requests(engine: Engine, settings: Settings) -> int:
+    """A morning's queue for trying the planner (only into an empty request table)."""
+    from dispatch.models import Request
+    from dispatch.services.points import install_geocoder
+    from dispatch.services.requests import RequestIn, submit_request
+
+    install_geocoder(engine, settings)
+    today = utcnow().astimezone(settings.region.tz).date()
+    with session_scope(engine) as session:
+        if session.exec(select(Request.id)).first() is not None:
+            return 0
+        officer = session.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        for i, (kind, urgency, village, adults, children, window, landmark) in enumerate(
+            DEMO_REQUESTS
+        ):
+            data = RequestIn(
+                kind=kind,
+                urgency=urgency,
+                village_code=village,
+                adults=adults,
+                children=children,
+                landmark=landmark,
+                contact_phone=f"08125550{i:04d}",
+                available_date=today,
+                window_start=window[0] if window else None,
+                window_end=window[1] if window else None,
+            )
+            submit_request(session, data, settings, actor=officer)
+    return len(DEMO_REQUESTS)
 
 
 def demo_password(username: str) -> str:

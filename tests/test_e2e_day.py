@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -63,6 +65,9 @@ def fast_server(settings, engine):
 
 def test_a_whole_day(browser, fast_server):
     base = fast_server
+    day = (
+        datetime.now(UTC).astimezone(ZoneInfo("Asia/Makassar")).date() + timedelta(days=1)
+    ).isoformat()
     officer = browser.new_context(locale="id-ID", viewport={"width": 412, "height": 900})
     dispatcher = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
     driver = browser.new_context(locale="id-ID", viewport={"width": 412, "height": 900})
@@ -77,16 +82,19 @@ def test_a_whole_day(browser, fast_server):
     o.dispatch_event("input[name=village]", "change")
     o.fill("input[name=landmark]", "rumah biru dekat jembatan")
     o.fill("input[name=contact_phone]", "0812 7770 0001")
+    # For tomorrow, so that the test holds at any hour: a plan for today run after the
+    # shift has ended publishes links that have already expired, as they should.
+    o.fill("input[name=available_date]", day)
     _shot(o, "officer-form")
     o.click("form#rf button[type=submit]")
     o.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
     reference = o.url.rsplit("/", 1)[1]
     assert "Baru" in o.inner_text("#status")
 
-    # 2. The dispatcher plans today's routes and publishes them.
+    # 2. The dispatcher plans the day's routes and publishes them.
     d = dispatcher.new_page()
     _login(d, base, "dispatcher")
-    d.goto(f"{base}/plan")
+    d.goto(f"{base}/plan?day={day}")
     assert reference in d.inner_text("main")
     d.click("#solve")
     d.wait_for_selector("text=Terbitkan", timeout=60_000)

@@ -123,8 +123,53 @@ def test_command_line_init_and_demo_twice(tmp_path):
     assert "0 places added" in run("init")
     out = run("demo")
     assert "admin" in out and "dispatcher-demo-2026" in out
-    assert run("demo") == out
+    assert "10 demo requests added" in out
+    again = run("demo")
+    assert "demo requests added" not in again  # nothing duplicated
+    assert again == out.split("\n", 1)[1]  # the same logins
     vehicles = run("vehicle", "list")
     assert vehicles.count("Mobil Perlindungan") == 3
     for command in ([], ["user"], ["vehicle"], ["place"], ["serve"], ["user", "add"]):
         assert "Usage" in run(*command, "--help")
+
+
+def test_command_line_plans_and_draws_the_demo_day(tmp_path):
+    """`jangkau demo`, `plan --publish` and `maps` give a driver the files of issue 5."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "JANGKAU_VAR_DIR": str(tmp_path),
+        "JANGKAU_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    }
+
+    def run(*args: str, code: int = 0) -> subprocess.CompletedProcess:
+        r = subprocess.run(
+            [sys.executable, "-m", "dispatch", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert r.returncode == code, r.stderr
+        return r
+
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Makassar")).date().isoformat()
+    run("demo")
+    assert "no plan for" in run("maps", "--date", today, "--out", str(tmp_path), code=1).stderr
+    assert "expected YYYY-MM-DD" in run("plan", "--date", "28-11-2026", code=2).stderr
+    out = run("plan", "--date", today, "--time-limit", "2", "--publish").stdout
+    served = int(out.split(" requests served")[0].rsplit(" ", 1)[1])
+    assert served >= 5 and "published as v1" in out
+    out = run("maps", "--date", today, "--out", str(tmp_path / "maps")).stdout
+    assert "(v1)" in out
+    files = sorted(p.name for p in (tmp_path / "maps").iterdir())
+    assert "overview.html" in files
+    for suffix in (".html", ".gpx", ".geojson"):
+        assert any(f.endswith(suffix) and f != "overview.html" for f in files), files
+    for f in (tmp_path / "maps").iterdir():
+        if f.name != "overview.html":
+            text = f.read_text(encoding="utf-8")
+            for word in ("KDRT", "korban", "Rumah Aman"):
+                assert word not in text, (f.name, word)
