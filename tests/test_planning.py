@@ -115,8 +115,12 @@ def test_driver_reports_count_once_and_mid_day_replan_keeps_what_is_done(
     assert page.status_code == 200 and first in page.text
     assert "Nama" not in page.text and "catatan" not in page.text
     # The downloads: offline map, A4 sheet, GPX and GeoJSON, with nothing confidential.
-    for kind, marker in (("map", "<html"), ("sheet", first), ("gpx", "<gpx"),
-                         ("geojson", "FeatureCollection")):
+    for kind, marker in (
+        ("map", "<html"),
+        ("sheet", first),
+        ("gpx", "<gpx"),
+        ("geojson", "FeatureCollection"),
+    ):
         r = client.get(f"/r/{token}/{kind}")
         assert r.status_code == 200, (kind, r.text[:300])
         assert marker in r.text
@@ -210,3 +214,35 @@ def test_planning_page_runs_in_the_background_and_shows_the_plan(client, day_set
     with Session(client.app.state.engine) as db:
         drafts = db.exec(select(DayPlan).where(DayPlan.day == DAY)).all()
         assert drafts
+
+
+def test_the_page_shows_the_first_plan_while_the_search_goes_on(client, day_setup):
+    """The quick first plan is stored at once, so the page shows it during the search
+    (tests/test_solving.py proves the server process is not frozen meanwhile)."""
+    import time
+
+    from tests.conftest import csrf_of, login
+
+    DAY, refs = day_setup
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}")
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    client.post(
+        f"/plan/{DAY.isoformat()}/solve",
+        data={"csrf_token": csrf_of(page.text), "version": version},
+        follow_redirects=False,
+    )
+    seen_during_search = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        view = client.get(f"/api/plan/{DAY.isoformat()}").json()
+        if view["job"]["state"] != "running":
+            break
+        if view["routes"] and any(r["stops"] for r in view["routes"]):
+            seen_during_search = view
+            break
+        time.sleep(0.05)
+    assert seen_during_search is not None, "no plan was shown before the search ended"
+    assert client.get(f"/api/plan/{DAY.isoformat()}").json()["job"]["state"] == "running"
+    client.app.state.jobs.wait(DAY, timeout=60)
+    assert client.get(f"/api/plan/{DAY.isoformat()}").json()["job"]["state"] == "done"

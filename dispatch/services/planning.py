@@ -322,7 +322,7 @@ def plan_day(
     With `now`, vehicles start from their last reported stop at that time (mid-day re-plan).
     The previous plan of the day is the warm start, so a re-plan changes little without reason.
     """
-    from routing.solver import solve
+    from dispatch.services.solving import solve
 
     bump_day(session, day, expected_version, actor)
     now_s = positions = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -19,6 +20,7 @@ from dispatch.errors import UserError
 from dispatch.i18n import translate
 from dispatch.models import User
 from dispatch.security import RateLimiter
+from dispatch.services import solving
 from dispatch.services.jobs import PlanningJobs
 from dispatch.services.points import install_geocoder
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
@@ -93,9 +95,17 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI):
+    solving.start()  # the solver's worker process, ready before the first plan
+    yield
+    solving.shutdown()
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Jangkau",
         version="0.1.0",
         docs_url="/api/docs",
