@@ -245,4 +245,10 @@ def test_the_page_shows_the_first_plan_while_the_search_goes_on(client, day_setu
     assert seen_during_search is not None, "no plan was shown before the search ended"
     assert client.get(f"/api/plan/{DAY.isoformat()}").json()["job"]["state"] == "running"
     client.app.state.jobs.wait(DAY, timeout=60)
-    assert client.get(f"/api/plan/{DAY.isoformat()}").json()["job"]["state"] == "done"
+    view = client.get(f"/api/plan/{DAY.isoformat()}").json()
+    assert view["job"]["state"] == "done"
+    # The escort to hospital: picked up in the village, dropped at the hospital.
+    stops = {(s["reference"], s["kind"]): s for r in view["routes"] for s in r["stops"]}
+    pickup, drop = stops[(refs[0], "pickup")], stops[(refs[0], "delivery")]
+    assert pickup["village"] == "Sebulu Ilir" and not pickup["place"]
+    assert drop["place"].startswith("RSUD") and not drop["village"]

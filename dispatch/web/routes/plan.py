@@ -91,11 +91,15 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         stops = []
         for s in route.stops:
             r = reqs.get(ids.get(s.task)) if s.task else None
-            place = None
-            if r is None:
-                loc_id = body["locations"][s.location][0]
-                if loc_id.startswith("place:"):
-                    place = places.get(int(loc_id.removeprefix("place:")))
+            # A stop at one of the agency's places (a drop-off at the hospital, the depot)
+            # shows that place, not the village the request came from.
+            loc_id = body["locations"][s.location][0]
+            place = (
+                places.get(int(loc_id.removeprefix("place:")))
+                if loc_id.startswith("place:")
+                else None
+            )
+            at_village = r is not None and place is None
             stops.append(
                 {
                     "kind": s.kind.value,
@@ -105,8 +109,8 @@ def day_view(db: Session, request: Request, day: date) -> dict:
                     "load": s.load,
                     "reference": s.task,
                     "urgency": r.urgency.value if r else None,
-                    "village": villages.get(r.village_code, "") if r else "",
-                    "district": districts.get(r.district_code, "") if r else "",
+                    "village": villages.get(r.village_code, "") if at_village else "",
+                    "district": districts.get(r.district_code, "") if at_village else "",
                     "place": place.public_label if place else "",
                     "status": r.status.value if r else None,
                     "reported": events.get((r.id, s.kind.value)) if r else None,
