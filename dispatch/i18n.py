@@ -443,6 +443,12 @@ CATALOG.update(
             "id": "Rute ini ditarik pada versi baru.",
             "en": "This route was withdrawn in a newer version.",
         },
+        "route_added": {"id": "Baru di rute Anda", "en": "New on your route"},
+        "route_removed": {
+            "id": "Tidak lagi di rute Anda (jangan dijemput)",
+            "en": "No longer on your route (do not pick up)",
+        },
+        "new_on_route": {"id": "baru", "en": "new"},
         "route_updated": {
             "id": "Rute diperbarui: versi {old} → {new}. Periksa urutan perhentian.",
             "en": "Route updated: version {old} → {new}. Check the stop order.",

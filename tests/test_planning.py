@@ -171,6 +171,20 @@ def test_driver_reports_count_once_and_mid_day_replan_keeps_what_is_done(
     # The old link leads to the new version of the same vehicle's route.
     old = client.get(f"/r/{token}", follow_redirects=False)
     assert old.status_code == 303 and re.search(r"/r/\w+\?updated=1", old.headers["location"])
+    # ... and says what changed on it: requests added to this car and taken from it.
+    new_page = client.get(old.headers["location"]).text
+    assert "versi 1 → 2" in new_page
+    before = next(r for r in plan.routes if r.vehicle == str(vehicle_id)).tasks
+    new_route = next((r for r in new_plan.routes if r.vehicle == str(vehicle_id)), None)
+    after = (new_route.tasks + [x.task for x in new_route.done]) if new_route else []
+    added = [t for t in after if t not in before]
+    removed = [t for t in before if t not in after]
+    if added:
+        assert f"Baru di rute Anda: {', '.join(added)}" in new_page
+    if removed:
+        assert f"Tidak lagi di rute Anda (jangan dijemput): {', '.join(removed)}" in new_page
+    assert bool(added or removed) == ("di rute Anda" in new_page)
+    assert client.get(old.headers["location"].replace("updated=1", "updated=x")).status_code == 200
 
 
 def test_unknown_or_expired_links_are_refused(client):

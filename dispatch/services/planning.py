@@ -480,6 +480,34 @@ def newer_link(session: Session, settings: Settings, plan: DayPlan, vehicle_id: 
     return token if session.get(DriverLink, _digest(token)) else None
 
 
+def route_changes(
+    session: Session, plan: DayPlan, old_version: int, vehicle_id: int
+) -> dict[str, list[str]] | None:
+    """What a republish changed on one driver's route: requests added and taken away."""
+    old = session.exec(
+        select(DayPlan).where(
+            DayPlan.day == plan.day,
+            DayPlan.version == old_version,
+            DayPlan.status != PlanStatus.DRAFT,
+        )
+    ).first()
+    if old is None or old.id == plan.id:
+        return None
+
+    def tasks(record: DayPlan) -> list[str]:
+        """The route's requests, with those already done (a done visit is not "removed")."""
+        route = next((r for r in load_body(record)[0].routes if r.vehicle == str(vehicle_id)), None)
+        if route is None:
+            return []
+        return [s.task for s in route.done if s.task] + route.tasks
+
+    before, after = tasks(old), tasks(plan)
+    return {
+        "added": [t for t in after if t not in before],
+        "removed": [t for t in before if t not in after],
+    }
+
+
 def record_stop_event(
     session: Session,
     link: DriverLink,

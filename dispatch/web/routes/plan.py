@@ -306,6 +306,12 @@ def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=
 
     vehicle = db.get(Vehicle, link.vehicle_id)
     stops = driver_stops(db, plan, vehicle)
+    updated_from = request.query_params.get("updated", "")
+    changes = (
+        planning.route_changes(db, plan, int(updated_from), link.vehicle_id)
+        if updated_from.isdigit() and len(updated_from) < 6
+        else None
+    )
     response = render(
         request,
         "driver.html",
@@ -314,7 +320,8 @@ def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=
         plan=plan,
         stops=stops,
         stops_json=json.dumps(stops),
-        updated_from=request.query_params.get("updated"),
+        updated_from=updated_from if changes is not None else None,
+        changes=changes,
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
