@@ -443,6 +443,10 @@ CATALOG.update(
             "id": "Rute ini ditarik pada versi baru.",
             "en": "This route was withdrawn in a newer version.",
         },
+        "eta_late": {
+            "id": "Perkiraan baru dari laporan pengemudi",
+            "en": "New estimate from the driver's reports",
+        },
         "route_added": {"id": "Baru di rute Anda", "en": "New on your route"},
         "route_removed": {
             "id": "Tidak lagi di rute Anda (jangan dijemput)",

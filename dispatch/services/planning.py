@@ -38,6 +38,7 @@ from routing import (
     Plan,
     Problem,
     RideRule,
+    Route,
     Stop,
     Task,
     TimeWindow,
@@ -478,6 +479,29 @@ def newer_link(session: Session, settings: Settings, plan: DayPlan, vehicle_id: 
         return None
     token = link_token(settings.secret_key, current.id, vehicle_id)
     return token if session.get(DriverLink, _digest(token)) else None
+
+
+def live_etas(route: Route, reports: dict[tuple[str, str], tuple[str, int]]) -> list[int | None]:
+    """Arrival times updated from the driver's reports, for the live board.
+
+    `reports` maps (reference, stop kind) to (status, seconds of the day it happened). A
+    vehicle running late pushes every later stop back, less the waiting that absorbs it; a
+    reported stop has no estimate (it happened). Early reports do not pull stops forward: the
+    windows and the people waiting do not move.
+    """
+    delay = 0
+    out: list[int | None] = []
+    for stop in route.stops:
+        report = reports.get((stop.task, stop.kind.value)) if stop.task else None
+        if report is not None:
+            status, at = report
+            planned = stop.arrival if status == "arrived" else stop.departure
+            delay = max(0, at - planned)
+            out.append(None)
+            continue
+        out.append(stop.arrival + delay if delay else None)
+        delay = max(0, delay - stop.wait)  # waiting at this stop absorbs some of it
+    return out
 
 
 def route_changes(

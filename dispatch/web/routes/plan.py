@@ -14,6 +14,7 @@ from dispatch import audit
 from dispatch.errors import NotFound, UserError
 from dispatch.models import (
     Assignment,
+    DayPlan,
     District,
     Place,
     PlanStatus,
@@ -76,12 +77,19 @@ def day_view(db: Session, request: Request, day: date) -> dict:
     plan, body = planning.load_body(draft)
     ids = body["tasks"]
     reqs = {r.id: r for r in db.exec(select(Req).where(Req.id.in_(list(ids.values()))))}
+    # Drivers' reports of the day, on any published version (they describe what happened).
     events: dict[tuple[int, str], str] = {}
-    if published is not None:
-        for e in db.exec(
-            select(StopEvent).where(StopEvent.plan_id == published.id).order_by(StopEvent.id)
-        ):
-            events[(e.request_id, e.stop_kind)] = e.status
+    reported_at: dict[tuple[int, str], int] = {}
+    tz = settings_of(request).region.tz
+    day_plans = select(DayPlan.id).where(DayPlan.day == day)
+    for e in db.exec(
+        select(StopEvent).where(StopEvent.plan_id.in_(day_plans)).order_by(StopEvent.id)
+    ):
+        events[(e.request_id, e.stop_kind)] = e.status
+        local = e.happened_at.astimezone(tz)
+        reported_at[(e.request_id, e.stop_kind)] = (
+            (local.date() - day).days * 86400 + local.hour * 3600 + local.minute * 60
+        )
     view["draft_id"] = draft.id
     view["draft_status"] = draft.status.value
     view["travel_model"] = plan.travel_model
@@ -89,7 +97,14 @@ def day_view(db: Session, request: Request, day: date) -> dict:
     for route in plan.routes:
         v = vehicles.get(route.vehicle)
         stops = []
-        for s in route.stops:
+        reports = {
+            (ref, kind): (events[(ids[ref], kind)], reported_at[(ids[ref], kind)])
+            for ref in route.tasks
+            for kind in ("pickup", "delivery", "visit")
+            if ref in ids and (ids[ref], kind) in events
+        }
+        etas = planning.live_etas(route, reports)
+        for s, eta in zip(route.stops, etas, strict=True):
             r = reqs.get(ids.get(s.task)) if s.task else None
             # A stop at one of the agency's places (a drop-off at the hospital, the depot)
             # shows that place, not the village the request came from.
@@ -104,6 +119,8 @@ def day_view(db: Session, request: Request, day: date) -> dict:
                 {
                     "kind": s.kind.value,
                     "arrival": planning.hhmm(s.arrival),
+                    # Late by five minutes or more from the driver's reports: the new estimate.
+                    "eta": planning.hhmm(eta) if eta and eta - s.arrival >= 300 else None,
                     "departure": planning.hhmm(s.departure),
                     "wait_min": s.wait // 60,
                     "load": s.load,
