@@ -8,6 +8,12 @@
 Sends N submissions from C concurrent clients; a fifth of them are sent a second time with
 the same Idempotency-Key. Then it counts, in the database: every acknowledged submission
 stored exactly once, no duplicates, reference codes unique, and no 5xx answers.
+
+The client is aiohttp (the `bench` extra) when installed, else httpx (`--client httpx`):
+on a small machine the load generator shares the cores with the service, and httpx costs
+about twice the CPU per request. The client's own CPU time is reported with the results.
+A request that fails in transport (connection reset) is sent again with the same key, as
+an officer's phone would, and counted in `transport_errors`.
 """
 
 from __future__ import annotations
@@ -20,10 +26,63 @@ import statistics
 import time
 import uuid
 
-import httpx
 from sqlalchemy import create_engine, text
 
 VILLAGES = ["64.02.06.1001", "64.02.07.2005", "64.02.08.2004", "64.02.12.2013", "64.02.01.2001"]
+TRANSPORT_TRIES = 3
+
+
+class HttpxPoster:
+    def __init__(self, base: str, clients: int) -> None:
+        import httpx
+
+        self._errors = (httpx.TransportError,)
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        self._client = httpx.AsyncClient(base_url=base, timeout=60, limits=limits)
+
+    async def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict | None]:
+        r = await self._client.post(path, content=body, headers=headers)
+        return r.status_code, (r.json() if r.status_code < 300 else None)
+
+    async def form(self, path: str, data: dict) -> dict:
+        return (await self._client.post(path, data=data)).json()
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class AiohttpPoster:
+    def __init__(self, base: str, clients: int) -> None:
+        import aiohttp
+
+        self._errors = (aiohttp.ClientError, asyncio.TimeoutError)
+        self._base = base.rstrip("/")
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=clients),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+
+    async def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict | None]:
+        async with self._session.post(self._base + path, data=body, headers=headers) as r:
+            return r.status, (await r.json() if r.status < 300 else None)
+
+    async def form(self, path: str, data: dict) -> dict:
+        async with self._session.post(self._base + path, data=data) as r:
+            return await r.json()
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+def make_poster(kind: str, base: str, clients: int):
+    if kind == "auto":
+        try:
+            import aiohttp  # noqa: F401
+        except ImportError:
+            kind = "httpx"
+        else:
+            kind = "aiohttp"
+    return (AiohttpPoster if kind == "aiohttp" else HttpxPoster)(base, clients), kind
 
 
 async def main() -> None:
@@ -35,14 +94,16 @@ async def main() -> None:
     ap.add_argument("--retry-share", type=float, default=0.2)
     ap.add_argument("--user", default="officer.tenggarong")
     ap.add_argument("--password", default="officer-demo-2026")
+    ap.add_argument("--client", choices=["auto", "aiohttp", "httpx"], default="auto")
     args = ap.parse_args()
 
     run = uuid.uuid4().hex[:8]
     rng = random.Random(42)
-    async with httpx.AsyncClient(base_url=args.url, timeout=30) as client:
-        tok = (await client.post("/api/auth/token", data={
-            "username": args.user, "password": args.password})).json()["access_token"]
-    headers = {"Authorization": f"Bearer {tok}"}
+    poster, client_kind = make_poster(args.client, args.url, args.clients)
+    tok = (
+        await poster.form("/api/auth/token", {"username": args.user, "password": args.password})
+    )["access_token"]
+    base_headers = {"Authorization": f"Bearer {tok}", "Content-Type": "application/json"}
 
     jobs = []
     for i in range(args.n):
@@ -50,60 +111,89 @@ async def main() -> None:
             "kind": rng.choice(["safe_house", "medical", "police", "visit"]),
             "urgency": rng.choice(["darurat", "segera", "segera", "terjadwal"]),
             "available_date": "2026-12-01",
-            "village_code": rng.choice(VILLAGES), "adults": 1, "children": rng.randint(0, 3),
+            "village_code": rng.choice(VILLAGES),
+            "adults": 1,
+            "children": rng.randint(0, 3),
             "contact_phone": f"0813{rng.randint(10**7, 10**8 - 1)}",
             "landmark": f"bench-{run}-{i}",
         }
-        jobs.append((f"{run}-{i}", body, rng.random() < args.retry_share))
+        key = f"{run}-{i}"
+        jobs.append((key, json.dumps(body).encode(), rng.random() < args.retry_share))
 
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     acked: dict[str, str] = {}  # idempotency key -> reference
     mismatched = 0
+    transport_errors = 0
     queue: asyncio.Queue = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def send(key: str, body: bytes) -> tuple[int, dict | None]:
+        nonlocal transport_errors
+        headers = {**base_headers, "Idempotency-Key": key}
+        for attempt in range(TRANSPORT_TRIES):
+            t0 = time.perf_counter()
+            try:
+                status, data = await poster.post("/api/requests", body, headers)
+            except poster._errors:
+                transport_errors += 1
+                if attempt == TRANSPORT_TRIES - 1:
+                    raise
+                continue
+            latencies.append(time.perf_counter() - t0)
+            return status, data
+        raise AssertionError("unreachable")
+
+    async def worker() -> None:
         nonlocal mismatched
         while not queue.empty():
             key, body, retry = queue.get_nowait()
             for attempt in range(2 if retry else 1):
-                t0 = time.perf_counter()
-                r = await client.post("/api/requests", json=body,
-                                      headers={**headers, "Idempotency-Key": key})
-                latencies.append(time.perf_counter() - t0)
-                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                if r.status_code in (200, 201):
-                    ref = r.json()["reference"]
+                status, data = await send(key, body)
+                statuses[status] = statuses.get(status, 0) + 1
+                if status in (200, 201):
+                    ref = data["reference"]
                     if attempt and acked.get(key) != ref:
                         mismatched += 1
                     acked.setdefault(key, ref)
 
-    t0 = time.perf_counter()
-    limits = httpx.Limits(max_connections=args.clients)
-    async with httpx.AsyncClient(base_url=args.url, timeout=60, limits=limits) as client:
-        await asyncio.gather(*(worker(client) for _ in range(args.clients)))
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    try:
+        await asyncio.gather(*(worker() for _ in range(args.clients)))
+    finally:
+        await poster.close()
     wall = time.perf_counter() - t0
+    client_cpu = time.process_time() - cpu0
 
     engine = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT reference, landmark FROM request WHERE landmark LIKE :p"),
-            {"p": f"bench-{run}-%"}).all()
+        rows = conn.execute(
+            text("SELECT reference, landmark FROM request WHERE landmark LIKE :p"),
+            {"p": f"bench-{run}-%"},
+        ).all()
     stored_refs = [r[0] for r in rows]
     stored_marks = [r[1] for r in rows]
     sent = sum(2 if retry else 1 for _, _, retry in jobs)
     lat = sorted(latencies)
     result = {
-        "submissions": args.n, "http_requests": sent, "clients": args.clients,
+        "client": client_kind,
+        "submissions": args.n,
+        "http_requests": sent,
+        "clients": args.clients,
         "retried": sum(1 for j in jobs if j[2]),
-        "wall_s": round(wall, 2), "submissions_per_s": round(args.n / wall, 1),
+        "wall_s": round(wall, 2),
+        "submissions_per_s": round(args.n / wall, 1),
         "requests_per_s": round(sent / wall, 1),
         "p50_ms": round(statistics.median(lat) * 1000, 1),
         "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1),
+        "p99_ms": round(lat[int(0.99 * (len(lat) - 1))] * 1000, 1),
+        "client_cpu_s": round(client_cpu, 2),
+        "client_cpu_ms_per_request": round(client_cpu / sent * 1000, 2),
         "statuses": statuses,
-        "acknowledged": len(acked), "stored": len(rows),
+        "transport_errors": transport_errors,
+        "acknowledged": len(acked),
+        "stored": len(rows),
         "stored_exactly_once": len(set(stored_marks)) == len(stored_marks) == len(acked),
         "references_unique": len(set(stored_refs)) == len(stored_refs),
         "acked_refs_all_stored": set(acked.values()) <= set(stored_refs),
