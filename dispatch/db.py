@@ -36,7 +36,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=30, max_overflow=10, pool_pre_ping=True)
 
 
 @lru_cache(maxsize=4)
