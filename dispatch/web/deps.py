@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from dispatch.config import Settings
 from dispatch.errors import UserError
@@ -46,11 +47,22 @@ def settings_of(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; routes commit what they change, anything else rolls back."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request; routes commit what they change, anything else rolls back.
+
+    An async dependency: opening a Session touches no database, and a sync one costs two
+    hops through the thread pool per request. Closing goes to a worker thread only when
+    the session still holds a connection (its rollback is a network round trip).
+    """
     # Objects stay readable after commit: answers are built from them without a reload.
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 def client_of(request: Request) -> str | None:
