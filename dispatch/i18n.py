@@ -443,6 +443,12 @@ CATALOG.update(
             "id": "Rute ini ditarik pada versi baru.",
             "en": "This route was withdrawn in a newer version.",
         },
+        "db_unavailable": {
+            "id": "Basis data sedang tidak dapat dihubungi; tidak ada yang tersimpan. "
+            "Coba kirim lagi sebentar lagi.",
+            "en": "The database cannot be reached right now; nothing was saved. "
+            "Please send it again in a moment.",
+        },
         "eta_late": {
             "id": "Perkiraan baru dari laporan pengemudi",
             "en": "New estimate from the driver's reports",

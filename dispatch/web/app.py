@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch.config import Settings, get_settings
@@ -79,6 +80,16 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e['loc']) or 'body'} ({e['msg']})" for e in exc.errors()
         )
         return _error(request, 422, "invalid_input", fields=names[:500])
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: Exception):
+        # Nothing was stored, so the client can send the same thing again (with the same
+        # Idempotency-Key); the details go to the log, without values.
+        log.error("database unavailable", extra={"error": type(exc).__name__})
+        response = _error(request, 503, "db_unavailable")
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
