@@ -1,0 +1,49 @@
+"""The search itself: iterated local search (default) and guided local search."""
+
+from __future__ import annotations
+
+import random
+
+from routing_helpers import H, car, make_problem
+
+from routing.check import check
+from routing.model import Stop, Task, TimeWindow
+from routing.solver import ITERATED_LOCAL_SEARCH, METAHEURISTIC_DEFAULT, solve
+
+
+def visits_day(n: int = 30, seed: int = 3):
+    rng = random.Random(seed)
+    pts = [(0.0, 0.0)] + [(rng.uniform(-40, 40), rng.uniform(-40, 40)) for _ in range(n)]
+    tasks = []
+    for i in range(n):
+        window = None
+        if rng.random() < 0.5:
+            a = rng.randrange(8, 13) * H
+            window = TimeWindow(a, a + 3 * H)
+        tasks.append(Task(f"t{i}", Stop(1 + i, 600, window)))
+    return make_problem(pts, [car("V1"), car("V2"), car("V3")], tasks)
+
+
+def order(plan):
+    return [(r.vehicle, [s.task for s in r.stops if s.task]) for r in plan.routes]
+
+
+def test_default_is_iterated_local_search():
+    assert METAHEURISTIC_DEFAULT == ITERATED_LOCAL_SEARCH
+
+
+def test_iterated_local_search_is_deterministic_with_a_solution_limit():
+    p = visits_day()
+    one = solve(p, time_limit=10, solution_limit=200, staged=False)
+    two = solve(p, time_limit=10, solution_limit=200, staged=False)
+    assert order(one) == order(two)
+    assert check(p, one) == []
+
+
+def test_guided_local_search_still_available():
+    p = visits_day()
+    plan = solve(p, time_limit=10, solution_limit=200, metaheuristic="GUIDED_LOCAL_SEARCH")
+    assert check(p, plan) == []
+    ils = solve(p, time_limit=10, solution_limit=200)
+    served = {t for r in ils.routes for t in r.tasks}
+    assert len(served) >= len({t for r in plan.routes for t in r.tasks})
