@@ -47,3 +47,26 @@ def test_guided_local_search_still_available():
     ils = solve(p, time_limit=10, solution_limit=200)
     served = {t for r in ils.routes for t in r.tasks}
     assert len(served) >= len({t for r in plan.routes for t in r.tasks})
+
+
+def test_fewer_stops_than_vehicles_returns_within_the_time_limit():
+    # OR-Tools 9.15's iterated local search never returns on such a model: run it in a
+    # child process so that a regression fails instead of hanging the test run.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from routing_helpers import car, make_problem\n"
+        "from routing.model import Stop, Task\n"
+        "from routing.solver import solve\n"
+        "p = make_problem([(0, 0), (10, 0)], [car('A'), car('B'), car('C')],"
+        " [Task('x', Stop(1, 600))])\n"
+        "plan = solve(p, time_limit=1)\n"
+        "assert not plan.unserved\n"
+    )
+    here = Path(__file__).parent
+    env_path = f"{here}:{here.parents[1]}"
+    out = subprocess.run([sys.executable, "-c", code], timeout=60,
+                         env={"PYTHONPATH": env_path, "PATH": ""}, capture_output=True)
+    assert out.returncode == 0, out.stderr.decode()[-2000:]
