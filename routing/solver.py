@@ -37,6 +37,7 @@ from routing.model import (
     UnservedReason,
     Urgency,
 )
+from routing.schedule import tighten
 
 FIRST_SOLUTION_DEFAULT = "PARALLEL_CHEAPEST_INSERTION"
 # Our name for OR-Tools' iterated local search (RoutingModel.SolveWithIteratedLocalSearch):
@@ -386,10 +387,24 @@ def _run(problem, tasks, on_board, params, warm: WarmKeys | None, on_first):
     routing.AddAtSolutionCallback(on_first)
     solution = None
     if warm is not None and any(warm):
+        # The warm routes become the start of the first solution, which the first-solution
+        # heuristic then completes with the tasks they lack (a later urgency stage, a request
+        # added since the last plan): even a plan cut short after one solution has them.
+        # Locks bind the whole search, so they are lifted before the local search starts.
         routing.CloseModelWithParameters(params)
-        initial = routing.ReadAssignmentFromRoutes(_warm_routes(built, warm), True)
-        if initial is not None:
-            solution = routing.SolveFromAssignmentWithParameters(initial, params)
+        first = None
+        if routing.ApplyLocksToAllVehicles(_warm_routes(built, warm), False):
+            once = pywrapcp.DefaultRoutingSearchParameters()
+            once.CopyFrom(params)
+            once.solution_limit = 1
+            first = routing.SolveWithParameters(once)
+            routing.ApplyLocksToAllVehicles([[] for _ in problem.vehicles], False)
+        if first is not None:
+            solution = routing.SolveFromAssignmentWithParameters(first, params)
+        if solution is None:  # the old routes no longer fit: start afresh
+            built = _build(problem, tasks, on_board)
+            routing = built.routing
+            routing.AddAtSolutionCallback(on_first)
     if solution is None:
         if params.use_iterated_local_search:
             solution = routing.SolveWithIteratedLocalSearch(params)
@@ -488,7 +503,9 @@ def solve(
             warm = _keys_from_solution(built, solution, len(problem.vehicles))
     elapsed = time.perf_counter() - t0
 
-    plan = _extract(problem, built, solution, tasks, on_board)
+    # The Time cumuls OR-Tools returns are any feasible times (a driver could wait hours at
+    # a village): tighten them to the shortest span, then every stop earliest.
+    plan = tighten(problem, _extract(problem, built, solution, tasks, on_board))
     plan.unserved = list(rejected.values()) + plan.unserved
     plan.solve_seconds = elapsed
     plan.first_solution_seconds = first_at[0] if first_at else None

