@@ -176,8 +176,14 @@ def main() -> None:
             _wait(page, SEARCH_ENDED, None, 120)
             full = time.perf_counter() - t0
             served = page.evaluate(SERVED)
-            runs.append({"first_plan_on_page_s": round(first, 2), "final_s": round(full, 2),
-                         "served": served, "requests": args.requests})
+            runs.append(
+                {
+                    "first_plan_on_page_s": round(first, 2),
+                    "final_s": round(full, 2),
+                    "served": served,
+                    "requests": args.requests,
+                }
+            )
             print(json.dumps(runs[-1]))
         browser.close()
     server.should_exit = True

@@ -44,8 +44,10 @@ def timed(fn, *args, repeat: int = 3, **kwargs):
 def bench(stops: int, vehicles: int, out: Path) -> None:
     view = synthetic(stops, n_vehicles=vehicles)
     n_task_stops = sum(1 for r in view.plan.routes for s in r.stops if s.task)
-    print(f"plan: {n_task_stops} task stops on {len(view.plan.routes)} vehicles, "
-          f"{len(view.open_requests())} open requests on the overview")
+    print(
+        f"plan: {n_task_stops} task stops on {len(view.plan.routes)} vehicles, "
+        f"{len(view.open_requests())} open requests on the overview"
+    )
     vid = view.plan.routes[0].vehicle
     per_vehicle = sum(1 for s in view.plan.routes[0].stops if s.task)
     rows = []
@@ -92,11 +94,23 @@ def screenshots(docs: Path) -> None:
             page.write_text(html, encoding="utf-8")
             png = docs / f"{name}.png"
             subprocess.run(
-                [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--hide-scrollbars", "--virtual-time-budget=4000",
-                 f"--screenshot={png}", f"--window-size={sizes[name]}", page.as_uri()],
-                check=True, capture_output=True, timeout=120,
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--hide-scrollbars",
+                    "--virtual-time-budget=4000",
+                    f"--screenshot={png}",
+                    f"--window-size={sizes[name]}",
+                    page.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
             print(f"{png} {png.stat().st_size / 1024:.0f} KB")
 

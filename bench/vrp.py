@@ -65,8 +65,9 @@ def to_problem(inst: Instance) -> Problem:
     ]
 
     def stop(i: int) -> Stop:
-        return Stop(i, inst.service[i] * SCALE, TimeWindow(inst.ready[i] * SCALE,
-                                                           inst.due[i] * SCALE))
+        return Stop(
+            i, inst.service[i] * SCALE, TimeWindow(inst.ready[i] * SCALE, inst.due[i] * SCALE)
+        )
 
     if inst.pairs:
         tasks = [
@@ -98,25 +99,35 @@ def run_pyvrp(inst: Instance, time_limit: float) -> dict:
     locs = [model.add_location(inst.x[i], inst.y[i]) for i in range(inst.n)]
     depot = model.add_depot(locs[0], tw_early=inst.ready[0] * SCALE, tw_late=inst.due[0] * SCALE)
     model.add_vehicle_type(
-        inst.vehicles, capacity=inst.capacity, start_depot=depot, end_depot=depot,
-        tw_early=inst.ready[0] * SCALE, tw_late=inst.due[0] * SCALE,
+        inst.vehicles,
+        capacity=inst.capacity,
+        start_depot=depot,
+        end_depot=depot,
+        tw_early=inst.ready[0] * SCALE,
+        tw_late=inst.due[0] * SCALE,
     )
     node_of: list[int] = []  # pyvrp client index -> instance node
     if inst.pairs:
         for p, d in inst.pairs:
             model.add_shipment(
-                locs[p], locs[d],
-                pickup_tw_early=inst.ready[p] * SCALE, pickup_tw_late=inst.due[p] * SCALE,
+                locs[p],
+                locs[d],
+                pickup_tw_early=inst.ready[p] * SCALE,
+                pickup_tw_late=inst.due[p] * SCALE,
                 pickup_service_duration=inst.service[p] * SCALE,
-                delivery_tw_early=inst.ready[d] * SCALE, delivery_tw_late=inst.due[d] * SCALE,
+                delivery_tw_early=inst.ready[d] * SCALE,
+                delivery_tw_late=inst.due[d] * SCALE,
                 delivery_service_duration=inst.service[d] * SCALE,
                 amount=inst.demand[p],
             )
     else:
         for i in range(1, inst.n):
             model.add_client(
-                locs[i], delivery=inst.demand[i], service_duration=inst.service[i] * SCALE,
-                tw_early=inst.ready[i] * SCALE, tw_late=inst.due[i] * SCALE,
+                locs[i],
+                delivery=inst.demand[i],
+                service_duration=inst.service[i] * SCALE,
+                tw_early=inst.ready[i] * SCALE,
+                tw_late=inst.due[i] * SCALE,
             )
             node_of.append(i)
     for i in range(inst.n):
@@ -150,10 +161,15 @@ def run_vroom(inst: Instance, time_limit: float) -> dict:
     inp = vroom.Input()
     inp.set_durations_matrix(profile="car", matrix_input=m)
     for k in range(inst.vehicles):
-        inp.add_vehicle(vroom.Vehicle(
-            k + 1, start=0, end=0, capacity=[inst.capacity],
-            time_window=vroom.TimeWindow(inst.ready[0] * SCALE, inst.due[0] * SCALE),
-        ))
+        inp.add_vehicle(
+            vroom.Vehicle(
+                k + 1,
+                start=0,
+                end=0,
+                capacity=[inst.capacity],
+                time_window=vroom.TimeWindow(inst.ready[0] * SCALE, inst.due[0] * SCALE),
+            )
+        )
 
     def tw(i: int):
         return [vroom.TimeWindow(inst.ready[i] * SCALE, inst.due[i] * SCALE)]
@@ -161,23 +177,35 @@ def run_vroom(inst: Instance, time_limit: float) -> dict:
     if inst.pairs:
         for p, d in inst.pairs:
             inp.add_shipment(
-                vroom.ShipmentStep(p, p, default_service=inst.service[p] * SCALE,
-                                   time_windows=tw(p)),
-                vroom.ShipmentStep(d, d, default_service=inst.service[d] * SCALE,
-                                   time_windows=tw(d)),
+                vroom.ShipmentStep(
+                    p, p, default_service=inst.service[p] * SCALE, time_windows=tw(p)
+                ),
+                vroom.ShipmentStep(
+                    d, d, default_service=inst.service[d] * SCALE, time_windows=tw(d)
+                ),
                 amount=vroom.Amount([inst.demand[p]]),
             )
     else:
         for i in range(1, inst.n):
-            inp.add_job(vroom.Job(i, i, default_service=inst.service[i] * SCALE,
-                                  delivery=[inst.demand[i]], time_windows=tw(i)))
+            inp.add_job(
+                vroom.Job(
+                    i,
+                    i,
+                    default_service=inst.service[i] * SCALE,
+                    delivery=[inst.demand[i]],
+                    time_windows=tw(i),
+                )
+            )
     t0 = time.perf_counter()
-    sol = inp.solve(exploration_level=5, nb_threads=1,
-                    timeout=datetime.timedelta(seconds=time_limit))
+    sol = inp.solve(
+        exploration_level=5, nb_threads=1, timeout=datetime.timedelta(seconds=time_limit)
+    )
     secs = time.perf_counter() - t0
     d = sol.to_dict()
-    routes = [[s["id"] for s in r["steps"] if s["type"] in ("job", "pickup", "delivery")]
-              for r in d["routes"]]
+    routes = [
+        [s["id"] for s in r["steps"] if s["type"] in ("job", "pickup", "delivery")]
+        for r in d["routes"]
+    ]
     return {"routes": routes, "seconds": secs, "first_seconds": None}
 
 
@@ -201,7 +229,8 @@ def bench_classic(kind: str, args) -> list[dict]:
             feasible, errors, dist = check_routes(inst, routes)
             gap = (
                 100.0 * (dist - inst.bks_distance) / inst.bks_distance
-                if inst.bks_distance else None
+                if inst.bks_distance
+                else None
             )
             row = {
                 "instance": inst.name.upper() if kind == "solomon" else inst.name,
@@ -224,7 +253,8 @@ def bench_classic(kind: str, args) -> list[dict]:
                 f"dist {dist:9.2f} gap {row['gap'] if gap is not None else float('nan'):7.2f}% "
                 f"{'ok' if feasible else 'INFEASIBLE ' + '; '.join(errors[:2])} "
                 f"{row['seconds']:.1f}s",
-                file=sys.stderr, flush=True,
+                file=sys.stderr,
+                flush=True,
             )
             if args.json:
                 Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -233,8 +263,10 @@ def bench_classic(kind: str, args) -> list[dict]:
 
 
 def summary_classic(rows: list[dict]) -> str:
-    out = ["| family | solver | n | feasible | vehicles (mean) | gap % (mean) | s (mean) |",
-           "|---|---|---|---|---|---|---|"]
+    out = [
+        "| family | solver | n | feasible | vehicles (mean) | gap % (mean) | s (mean) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     solvers = sorted({r["solver"] for r in rows})
     fams = sorted({r["family"] for r in rows}) + ["all"]
     for s in solvers:
@@ -260,8 +292,7 @@ def _schedule(problem: Problem, vehicle: Vehicle, steps: list[tuple[str, StopKin
     tasks = {t.id: t for t in problem.tasks}
     dur, dist = problem.matrix.durations, problem.matrix.distances
     # leave as late as possible is not modelled: start at shift start
-    stops = [PlannedStop(StopKind.START, vehicle.start, vehicle.shift.start,
-                         vehicle.shift.start)]
+    stops = [PlannedStop(StopKind.START, vehicle.start, vehicle.shift.start, vehicle.shift.start)]
     load = 0
     t = vehicle.shift.start
     here = vehicle.start
@@ -275,14 +306,18 @@ def _schedule(problem: Problem, vehicle: Vehicle, steps: list[tuple[str, StopKin
         arr = t + dur[here][sd.location]
         begin = max(arr, sd.window.start) if sd.window else arr
         load += -task.passengers if kind is StopKind.DELIVERY else task.passengers
-        stops.append(PlannedStop(kind, sd.location, arr, begin + sd.service, begin - arr, load,
-                                 tid))
+        stops.append(
+            PlannedStop(kind, sd.location, arr, begin + sd.service, begin - arr, load, tid)
+        )
         t = begin + sd.service
         here = sd.location
     driving += dur[here][vehicle.end]
     distance += dist[here][vehicle.end]
-    stops.append(PlannedStop(StopKind.END, vehicle.end, t + dur[here][vehicle.end],
-                             t + dur[here][vehicle.end]))
+    stops.append(
+        PlannedStop(
+            StopKind.END, vehicle.end, t + dur[here][vehicle.end], t + dur[here][vehicle.end]
+        )
+    )
     return Route(vehicle.id, stops, distance, driving)
 
 
@@ -290,8 +325,9 @@ def _peer_plan(problem: Problem, routes: dict[str, list[tuple[str, StopKind]]]) 
     vmap = {v.id: v for v in problem.vehicles}
     out = [_schedule(problem, vmap[vid], steps) for vid, steps in routes.items() if steps]
     served = {tid for steps in routes.values() for tid, _ in steps}
-    unserved = [Unserved(t.id, UnservedReason.NO_CAPACITY, "") for t in problem.tasks
-                if t.id not in served]
+    unserved = [
+        Unserved(t.id, UnservedReason.NO_CAPACITY, "") for t in problem.tasks if t.id not in served
+    ]
     return Plan(out, unserved, problem.matrix.model)
 
 
@@ -309,27 +345,46 @@ def kukar_pyvrp(problem: Problem, time_limit: float) -> tuple[Plan, float]:
     v0 = problem.vehicles[0]
     depot = model.add_depot(locs[v0.start])
     model.add_vehicle_type(
-        len(problem.vehicles), capacity=v0.seats, start_depot=depot, end_depot=depot,
-        tw_early=v0.shift.start, tw_late=v0.shift.end,
-        unit_distance_cost=0, unit_duration_cost=1,
+        len(problem.vehicles),
+        capacity=v0.seats,
+        start_depot=depot,
+        end_depot=depot,
+        tw_early=v0.shift.start,
+        tw_late=v0.shift.end,
+        unit_distance_cost=0,
+        unit_duration_cost=1,
     )
     kinds: list[tuple[str, str]] = []
     for t in problem.tasks:
         p = t.pickup
         w = p.window or TimeWindow(0, v0.shift.end)
         if t.delivery is None:
-            model.add_client(locs[p.location], delivery=0, service_duration=p.service,
-                             tw_early=w.start,
-                             tw_late=w.end, prize=prize[t.urgency], required=False)
+            model.add_client(
+                locs[p.location],
+                delivery=0,
+                service_duration=p.service,
+                tw_early=w.start,
+                tw_late=w.end,
+                prize=prize[t.urgency],
+                required=False,
+            )
             kinds.append((t.id, "visit"))
         else:
             d = t.delivery
             dw = d.window or TimeWindow(0, v0.shift.end)
-            model.add_shipment(locs[p.location], locs[d.location], pickup_tw_early=w.start,
-                               pickup_tw_late=w.end, pickup_service_duration=p.service,
-                               delivery_tw_early=dw.start, delivery_tw_late=dw.end,
-                               delivery_service_duration=d.service, amount=t.passengers,
-                               prize=prize[t.urgency], required=False)
+            model.add_shipment(
+                locs[p.location],
+                locs[d.location],
+                pickup_tw_early=w.start,
+                pickup_tw_late=w.end,
+                pickup_service_duration=p.service,
+                delivery_tw_early=dw.start,
+                delivery_tw_late=dw.end,
+                delivery_service_duration=d.service,
+                amount=t.passengers,
+                prize=prize[t.urgency],
+                required=False,
+            )
     visits = [t for t in problem.tasks if t.delivery is None]
     ships = [t for t in problem.tasks if t.delivery is not None]
     dur = problem.matrix.durations
@@ -347,8 +402,9 @@ def kukar_pyvrp(problem: Problem, time_limit: float) -> tuple[Plan, float]:
             if a.is_depot():
                 continue
             if a.is_shipment():
-                steps.append((ships[a.idx].id,
-                              StopKind.PICKUP if a.is_pickup() else StopKind.DELIVERY))
+                steps.append(
+                    (ships[a.idx].id, StopKind.PICKUP if a.is_pickup() else StopKind.DELIVERY)
+                )
             else:
                 steps.append((visits[a.idx].id, StopKind.VISIT))
         routes[problem.vehicles[k].id] = steps
@@ -364,17 +420,32 @@ def kukar_vroom(problem: Problem, time_limit: float) -> tuple[Plan, float]:
     inp = vroom.Input()
     inp.set_durations_matrix(profile="car", matrix_input=problem.matrix.durations)
     for k, v in enumerate(problem.vehicles):
-        inp.add_vehicle(vroom.Vehicle(k + 1, start=v.start, end=v.end, capacity=[v.seats],
-                                      time_window=vroom.TimeWindow(v.shift.start, v.shift.end)))
+        inp.add_vehicle(
+            vroom.Vehicle(
+                k + 1,
+                start=v.start,
+                end=v.end,
+                capacity=[v.seats],
+                time_window=vroom.TimeWindow(v.shift.start, v.shift.end),
+            )
+        )
     ids: dict[int, tuple[str, StopKind]] = {}
     nid = 1
     for t in problem.tasks:
         p = t.pickup
         tw = [vroom.TimeWindow(p.window.start, p.window.end)] if p.window else []
         if t.delivery is None:
-            inp.add_job(vroom.Job(nid, p.location, default_service=p.service, time_windows=tw,
-                                  delivery=vroom.Amount([0]), pickup=vroom.Amount([0]),
-                                  priority=prio[t.urgency]))
+            inp.add_job(
+                vroom.Job(
+                    nid,
+                    p.location,
+                    default_service=p.service,
+                    time_windows=tw,
+                    delivery=vroom.Amount([0]),
+                    pickup=vroom.Amount([0]),
+                    priority=prio[t.urgency],
+                )
+            )
             ids[nid] = (t.id, StopKind.VISIT)
             nid += 1
         else:
@@ -382,15 +453,19 @@ def kukar_vroom(problem: Problem, time_limit: float) -> tuple[Plan, float]:
             dtw = [vroom.TimeWindow(d.window.start, d.window.end)] if d.window else []
             inp.add_shipment(
                 vroom.ShipmentStep(nid, p.location, default_service=p.service, time_windows=tw),
-                vroom.ShipmentStep(nid + 1, d.location, default_service=d.service,
-                                   time_windows=dtw),
-                amount=vroom.Amount([t.passengers]), priority=prio[t.urgency])
+                vroom.ShipmentStep(
+                    nid + 1, d.location, default_service=d.service, time_windows=dtw
+                ),
+                amount=vroom.Amount([t.passengers]),
+                priority=prio[t.urgency],
+            )
             ids[nid] = (t.id, StopKind.PICKUP)
             ids[nid + 1] = (t.id, StopKind.DELIVERY)
             nid += 2
     t0 = time.perf_counter()
-    sol = inp.solve(exploration_level=5, nb_threads=1,
-                    timeout=datetime.timedelta(seconds=time_limit))
+    sol = inp.solve(
+        exploration_level=5, nb_threads=1, timeout=datetime.timedelta(seconds=time_limit)
+    )
     secs = time.perf_counter() - t0
     routes = {}
     for r in sol.to_dict()["routes"]:
@@ -425,13 +500,19 @@ def bench_kukar(args) -> list[dict]:
                     if solver == "ours-noride":  # same rules as the peers: no ride limits
                         problem = no_ride_rule(problem)
                     t0 = time.perf_counter()
-                    plan = solve(problem, time_limit=args.time_limit,
-                                 first_solution=args.first_solution)
+                    plan = solve(
+                        problem, time_limit=args.time_limit, first_solution=args.first_solution
+                    )
                     secs = time.perf_counter() - t0
                     first = plan.first_solution_seconds
                     # time to a first plan over all tasks at once (no urgency stages)
-                    one = solve(problem, time_limit=args.time_limit, solution_limit=1,
-                                staged=False, first_solution=args.first_solution)
+                    one = solve(
+                        problem,
+                        time_limit=args.time_limit,
+                        solution_limit=1,
+                        staged=False,
+                        first_solution=args.first_solution,
+                    )
                     first_full = one.first_solution_seconds
                 elif solver == "pyvrp":
                     plan, secs = kukar_pyvrp(problem, args.time_limit)
@@ -442,30 +523,42 @@ def bench_kukar(args) -> list[dict]:
                 continue
             errors = check(base, plan)
             served = {t for r in plan.routes for t in r.tasks}
-            by_u = {u.value: sum(1 for t in problem.tasks if t.urgency is u and t.id in served)
-                    for u in Urgency}
+            by_u = {
+                u.value: sum(1 for t in problem.tasks if t.urgency is u and t.id in served)
+                for u in Urgency
+            }
             tot_u = {u.value: sum(1 for t in problem.tasks if t.urgency is u) for u in Urgency}
             ride_errors = [e for e in errors if "on board" in e or "straight" in e]
             row = {
-                "instance": day.name, "family": "kukar", "solver": solver,
-                "tasks": day.tasks, "vehicles": len(plan.routes), "fleet": day.vehicles,
-                "served": by_u, "of": tot_u,
+                "instance": day.name,
+                "family": "kukar",
+                "solver": solver,
+                "tasks": day.tasks,
+                "vehicles": len(plan.routes),
+                "fleet": day.vehicles,
+                "served": by_u,
+                "of": tot_u,
                 "driving_min": round(plan.driving / 60, 1),
                 "distance": round(plan.distance / 1000, 1),
-                "seconds": round(secs, 3), "first_seconds": first,
+                "seconds": round(secs, 3),
+                "first_seconds": first,
                 "first_full_seconds": first_full,
                 "feasible": not errors,
                 "feasible_without_ride_rule": len(errors) == len(ride_errors),
                 "errors": errors[:5],
                 "unserved_reasons": sorted({u.reason.value for u in plan.unserved}),
-                "routes": [[f"{s.task}:{s.kind.value}" for s in r.stops if s.task]
-                           for r in plan.routes],
+                "routes": [
+                    [f"{s.task}:{s.kind.value}" for s in r.stops if s.task] for r in plan.routes
+                ],
             }
             rows.append(row)
-            print(f"{day.name:12s} {solver:6s} served {by_u} of {tot_u} drive "
-                  f"{row['driving_min']} min first {first} final {secs:.2f}s "
-                  f"feasible {row['feasible']} (w/o ride rule {row['feasible_without_ride_rule']})",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{day.name:12s} {solver:6s} served {by_u} of {tot_u} drive "
+                f"{row['driving_min']} min first {first} final {secs:.2f}s "
+                f"feasible {row['feasible']} (w/o ride rule {row['feasible_without_ride_rule']})",
+                file=sys.stderr,
+                flush=True,
+            )
             if args.json:
                 Path(args.json).parent.mkdir(parents=True, exist_ok=True)
                 Path(args.json).write_text(json.dumps(rows, indent=1))
@@ -473,8 +566,11 @@ def bench_kukar(args) -> list[dict]:
 
 
 def summary_kukar(rows: list[dict]) -> str:
-    out = ["| day | solver | darurat | segera | terjadwal | driving min | first s (staged / all "
-           "tasks) | final s | feasible (ride rule) |", "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| day | solver | darurat | segera | terjadwal | driving min | first s (staged / all "
+        "tasks) | final s | feasible (ride rule) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         s, o = r["served"], r["of"]
         first = "-" if r["first_seconds"] is None else f"{r['first_seconds']:.2f}"
@@ -493,11 +589,15 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("set", choices=["solomon", "lilim", "kukar"])
     ap.add_argument("--time-limit", type=float, default=5.0)
-    ap.add_argument("--json", nargs="?", const="-", default=None,
-                    help="write the JSON rows to this file ('-' or no value: stdout)")
+    ap.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        default=None,
+        help="write the JSON rows to this file ('-' or no value: stdout)",
+    )
     ap.add_argument("--instances", type=lambda s: [x.strip() for x in s.split(",") if x.strip()])
-    ap.add_argument("--solver", type=lambda s: [x.strip() for x in s.split(",")],
-                    default=["ours"])
+    ap.add_argument("--solver", type=lambda s: [x.strip() for x in s.split(",")], default=["ours"])
     ap.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
     args = ap.parse_args(argv)
     to_stdout = args.json == "-"

@@ -73,8 +73,10 @@ def read_solomon(path: Path) -> Instance:
 def read_lilim(path: Path) -> Instance:
     lines = [ln.split() for ln in path.read_text().splitlines() if ln.strip()]
     nveh, cap = int(lines[0][0]), int(lines[0][1])
-    rows = [[int(float(v)) if i != 1 and i != 2 else float(v) for i, v in enumerate(r)]
-            for r in lines[1:]]
+    rows = [
+        [int(float(v)) if i != 1 and i != 2 else float(v) for i, v in enumerate(r)]
+        for r in lines[1:]
+    ]
     rows.sort(key=lambda r: r[0])
     assert [r[0] for r in rows] == list(range(len(rows)))
     pairs = [(r[0], r[8]) for r in rows if r[0] != 0 and r[3] > 0]
@@ -239,16 +241,29 @@ def kukar_problem(day: KukarDay, *, speed_kmh: float = 40.0, circuity: float = 1
         if kind < 0.7:
             dest = rng.choice(dest_idx)
             if rng.random() < 0.15:  # antar pulang: safe house -> village
-                tasks.append(Task(f"T{i:03d}", Stop(1, 600, window), Stop(vil, 600),
-                                  passengers=pax, urgency=urg))
+                tasks.append(
+                    Task(
+                        f"T{i:03d}",
+                        Stop(1, 600, window),
+                        Stop(vil, 600),
+                        passengers=pax,
+                        urgency=urg,
+                    )
+                )
             else:
-                tasks.append(Task(f"T{i:03d}", Stop(vil, 900, window), Stop(dest, 600),
-                                  passengers=pax, urgency=urg))
+                tasks.append(
+                    Task(
+                        f"T{i:03d}",
+                        Stop(vil, 900, window),
+                        Stop(dest, 600),
+                        passengers=pax,
+                        urgency=urg,
+                    )
+                )
         else:
-            tasks.append(Task(f"T{i:03d}", Stop(vil, rng.choice([45, 60, 75, 90]) * 60, window),
-                              urgency=urg))
-    vehicles = [
-        Vehicle(f"V{k + 1}", 5, 0, 0, TimeWindow(s0, s1)) for k in range(day.vehicles)
-    ]
+            tasks.append(
+                Task(f"T{i:03d}", Stop(vil, rng.choice([45, 60, 75, 90]) * 60, window), urgency=urg)
+            )
+    vehicles = [Vehicle(f"V{k + 1}", 5, 0, 0, TimeWindow(s0, s1)) for k in range(day.vehicles)]
     matrix = haversine_matrix(locs, speed_kmh=speed_kmh, circuity=circuity)
     return Problem(locations=locs, matrix=matrix, vehicles=vehicles, tasks=tasks)

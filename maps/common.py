@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from maps.model import PlaceKind, PlanView
 from routing.model import PlannedStop, Route, StopKind, TimeWindow, Urgency
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
-           "#e377c2", "#7f7f7f", "#bcbd22")
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+)
 URGENCY_COLOURS = {
     Urgency.DARURAT: "#d7191c",
     Urgency.SEGERA: "#fd8d3c",
@@ -145,10 +155,23 @@ def stop_row(view: PlanView, stop: PlannedStop, number: int) -> StopRow:
         phone = info.contact_phone if info else ""
         lat, lon = loc.lat, loc.lon
     return StopRow(
-        number=number, kind=stop.kind, lat=lat, lon=lon, arrival=stop.arrival,
-        departure=stop.departure, wait=stop.wait, action=ACTIONS.get(stop.kind, ""), title=title,
-        kecamatan=kecamatan, landmark=landmark, reference=reference, window=window,
-        passengers=passengers, phone=phone, status=status, is_place=place is not None,
+        number=number,
+        kind=stop.kind,
+        lat=lat,
+        lon=lon,
+        arrival=stop.arrival,
+        departure=stop.departure,
+        wait=stop.wait,
+        action=ACTIONS.get(stop.kind, ""),
+        title=title,
+        kecamatan=kecamatan,
+        landmark=landmark,
+        reference=reference,
+        window=window,
+        passengers=passengers,
+        phone=phone,
+        status=status,
+        is_place=place is not None,
         urgency=urgency,
     )
 

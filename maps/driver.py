@@ -93,8 +93,14 @@ def driver_map_html(
     pts = [(r.lat, r.lon) for r in rows] or [(-0.4107, 116.9903)]
     center = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
     day = view.day.isoformat() if view.day else ""
-    m, block = base_map(center, tiles=tiles, attribution=attribution, assets="inline",
-                        cluster=False, title=f"Rute {vinfo.title} {day}".strip())
+    m, block = base_map(
+        center,
+        tiles=tiles,
+        attribution=attribution,
+        assets="inline",
+        cluster=False,
+        title=f"Rute {vinfo.title} {day}".strip(),
+    )
     root = m.get_root()
     root.header.add_child(Element(f"<style>{PAGE_CSS}</style>"), name="jk_page_css")
 
@@ -104,30 +110,42 @@ def driver_map_html(
         last = ends[-1] if len(ends) > 1 else None
         label = f"{hhmm(r.departure)}" + (f"–{hhmm(last.arrival)}" if last else "")
         mk = folium.Marker((r.lat, r.lon), icon=pin("D", "#222", time=label, place=True))
-        popup(mk, f"<b>{esc(r.title)}</b><br>Berangkat {esc(hhmm(r.departure))}"
-              + (f"<br>Kembali {esc(hhmm(last.arrival))}" if last else ""))
+        popup(
+            mk,
+            f"<b>{esc(r.title)}</b><br>Berangkat {esc(hhmm(r.departure))}"
+            + (f"<br>Kembali {esc(hhmm(last.arrival))}" if last else ""),
+        )
         mk.add_to(m)
     for r in rows:
         if not r.number:
             continue
         mk = folium.Marker((r.lat, r.lon), icon=pin(r.label, colour, time=hhmm(r.arrival)))
-        popup(mk, (
-            f"<b>{r.number}. {esc(r.action)} · {esc(r.title)}</b><br>"
-            + (f"Kec. {esc(r.kecamatan)}<br>" if r.kecamatan else "")
-            + (f"{esc(r.landmark)}<br>" if r.landmark else "")
-            + f"Tiba {esc(hhmm(r.arrival))}"
-            + (f" ({esc(r.start_note)})" if r.start_note else "")
-            + (f" · waktu {esc(r.window)}" if r.window else "")
-            + "<br>"
-            + (f"Ref. {esc(r.reference)} · " if r.reference else "")
-            + f"{r.passengers} penumpang"
-            + (f'<br>Telp. <a href="tel:{esc(r.phone)}">{esc(r.phone)}</a>' if r.phone else "")
-            + "<br>" + _nav(r.lat, r.lon)
-        ))
+        popup(
+            mk,
+            (
+                f"<b>{r.number}. {esc(r.action)} · {esc(r.title)}</b><br>"
+                + (f"Kec. {esc(r.kecamatan)}<br>" if r.kecamatan else "")
+                + (f"{esc(r.landmark)}<br>" if r.landmark else "")
+                + f"Tiba {esc(hhmm(r.arrival))}"
+                + (f" ({esc(r.start_note)})" if r.start_note else "")
+                + (f" · waktu {esc(r.window)}" if r.window else "")
+                + "<br>"
+                + (f"Ref. {esc(r.reference)} · " if r.reference else "")
+                + f"{r.passengers} penumpang"
+                + (f'<br>Telp. <a href="tel:{esc(r.phone)}">{esc(r.phone)}</a>' if r.phone else "")
+                + "<br>"
+                + _nav(r.lat, r.lon)
+            ),
+        )
         mk.add_to(m)
     if len(pts) > 1:
-        m.fit_bounds([[min(p[0] for p in pts), min(p[1] for p in pts)],
-                      [max(p[0] for p in pts), max(p[1] for p in pts)]], padding=(24, 24))
+        m.fit_bounds(
+            [
+                [min(p[0] for p in pts), min(p[1] for p in pts)],
+                [max(p[0] for p in pts), max(p[1] for p in pts)],
+            ],
+            padding=(24, 24),
+        )
     m.add_child(Script(LOCATE_JS % {"map": m.get_name()}))
 
     shift = window_text(vinfo.shift) if vinfo.shift else ""
@@ -158,11 +176,12 @@ def driver_map_html(
             + (f"Ref. {esc(r.reference)} · " if r.reference else "")
             + f"{r.passengers} penumpang"
             + (f' · Telp. <a href="tel:{esc(r.phone)}">{esc(r.phone)}</a>' if r.phone else "")
-            + "<br>" + _nav(r.lat, r.lon) + "</div></div>"
+            + "<br>"
+            + _nav(r.lat, r.lon)
+            + "</div></div>"
         )
-    root.html.add_child(Element('<div class="jk-list">' + "".join(items) + "</div>"),
-                        name="jk_list")
+    root.html.add_child(
+        Element('<div class="jk-list">' + "".join(items) + "</div>"), name="jk_list"
+    )
     html = root.render()
     return guard_for(view).check(html, trusted=block.vendor, what="driver map")
-
-

@@ -80,31 +80,44 @@ def route_geojson(view: PlanView, vehicle_id: str) -> dict[str, Any]:
     route = view.route(vehicle_id)
     vinfo = view.vehicle(vehicle_id)
     rows = route_rows(view, route)
-    features: list[dict[str, Any]] = [{
-        "type": "Feature",
-        "geometry": {"type": "LineString", "coordinates": [[r.lon, r.lat] for r in rows]},
-        "properties": {
-            "kind": "route", "vehicle": vinfo.title, "driver": vinfo.driver,
-            "date": view.day.isoformat() if view.day else None,
-            "stops": sum(1 for r in rows if r.number), "distance_m": route.distance,
-            "driving_s": route.driving,
-        },
-    }]
-    for r in rows:
-        features.append({
+    features: list[dict[str, Any]] = [
+        {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+            "geometry": {"type": "LineString", "coordinates": [[r.lon, r.lat] for r in rows]},
             "properties": {
-                "kind": r.kind.value, "number": r.number or None, "name": _name(r),
-                "action": r.action, "village": r.title, "kecamatan": r.kecamatan or None,
-                "landmark": r.landmark or None, "reference": r.reference or None,
-                "arrival": hhmm(r.arrival), "departure": hhmm(r.departure),
-                "service_start": hhmm(r.arrival + r.wait),
-                "window": r.window or None,
-                "passengers": r.passengers if r.number else None,
-                "contact_phone": r.phone or None,
+                "kind": "route",
+                "vehicle": vinfo.title,
+                "driver": vinfo.driver,
+                "date": view.day.isoformat() if view.day else None,
+                "stops": sum(1 for r in rows if r.number),
+                "distance_m": route.distance,
+                "driving_s": route.driving,
             },
-        })
+        }
+    ]
+    for r in rows:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "properties": {
+                    "kind": r.kind.value,
+                    "number": r.number or None,
+                    "name": _name(r),
+                    "action": r.action,
+                    "village": r.title,
+                    "kecamatan": r.kecamatan or None,
+                    "landmark": r.landmark or None,
+                    "reference": r.reference or None,
+                    "arrival": hhmm(r.arrival),
+                    "departure": hhmm(r.departure),
+                    "service_start": hhmm(r.arrival + r.wait),
+                    "window": r.window or None,
+                    "passengers": r.passengers if r.number else None,
+                    "contact_phone": r.phone or None,
+                },
+            }
+        )
     data = {"type": "FeatureCollection", "features": features}
     guard_for(view).check(json.dumps(data, ensure_ascii=False), what="GeoJSON")
     return data

@@ -78,8 +78,9 @@ def base_map(
     title: str,
     height: str = "100%",
 ) -> tuple[folium.Map, AssetBlock]:
-    m = folium.Map(location=list(center), tiles=None, zoom_start=10, control_scale=True,
-                   height=height)
+    m = folium.Map(
+        location=list(center), tiles=None, zoom_start=10, control_scale=True, height=height
+    )
     # only what we inline (or serve from the local prefix); never folium's CDN defaults
     m.options["maxZoom"] = 19  # markercluster needs it even when there are no tiles
     m.default_js = []
@@ -91,7 +92,10 @@ def base_map(
     root.header.add_child(Element(f"<style>{CSS}</style>"), name="jk_css")
     if tiles:
         folium.TileLayer(
-            tiles=tiles, attr=attribution or "Peta dasar", name="Peta dasar", control=False,
+            tiles=tiles,
+            attr=attribution or "Peta dasar",
+            name="Peta dasar",
+            control=False,
             max_zoom=19,
         ).add_to(m)
     return m, block
@@ -101,8 +105,9 @@ def pin(label: str, colour: str, time: str = "", place: bool = False) -> folium.
     t = f'<span class="t">{esc(time)}</span>' if time else ""
     cls = "jk-pin jk-place" if place else "jk-pin"
     return folium.DivIcon(
-        html=(f'<div class="{cls}" style="--c:{colour}">'
-              f'<span class="n">{esc(label)}</span>{t}</div>'),
+        html=(
+            f'<div class="{cls}" style="--c:{colour}"><span class="n">{esc(label)}</span>{t}</div>'
+        ),
         icon_size=(26, 26),
         icon_anchor=(13, 13),
         class_name="jk-icon",

@@ -34,14 +34,16 @@ def _build(view: PlanView, tiles: str | None, attribution: str | None, assets: s
     pts = _bounds(view)
     center = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
     title = f"{view.title} — peta rute" + (f" {view.day.isoformat()}" if view.day else "")
-    m, block = base_map(center, tiles=tiles, attribution=attribution, assets=assets,
-                        cluster=True, title=title)
+    m, block = base_map(
+        center, tiles=tiles, attribution=attribution, assets=assets, cluster=True, title=title
+    )
 
     # places (depot, service post, hospital, police...): public labels only
     places = folium.FeatureGroup(name="Tempat", show=True).add_to(m)
     for p in view.places:
-        mk = folium.Marker((p.lat, p.lon), icon=pin(p.display_label[:1].upper() or "T", "#222",
-                                                     place=True))
+        mk = folium.Marker(
+            (p.lat, p.lon), icon=pin(p.display_label[:1].upper() or "T", "#222", place=True)
+        )
         kind = PLACE_KIND_LABELS.get(p.kind, "Tempat")
         addr = f"<br>{esc(p.display_address)}" if p.display_address else ""
         popup(mk, f"<b>{esc(p.display_label)}</b><br>{esc(kind)}{addr}")
@@ -51,22 +53,33 @@ def _build(view: PlanView, tiles: str | None, attribution: str | None, assets: s
     # open requests, clustered, coloured by urgency
     requests = view.open_requests()
     if requests:
-        cluster = MarkerCluster(name=f"Permintaan terbuka ({len(requests)})",
-                                options={"maxClusterRadius": 40})
+        cluster = MarkerCluster(
+            name=f"Permintaan terbuka ({len(requests)})", options={"maxClusterRadius": 40}
+        )
         cluster.default_js = []
         cluster.default_css = []
         cluster.add_to(m)
         for r in requests:
             colour = URGENCY_COLOURS.get(r.urgency, "#555")
-            cm = folium.CircleMarker((r.lat, r.lon), radius=8, color="#222", weight=1,
-                                     fill=True, fill_color=colour, fill_opacity=0.9)
+            cm = folium.CircleMarker(
+                (r.lat, r.lon),
+                radius=8,
+                color="#222",
+                weight=1,
+                fill=True,
+                fill_color=colour,
+                fill_opacity=0.9,
+            )
             where = f"{esc(r.village)}" + (f", Kec. {esc(r.kecamatan)}" if r.kecamatan else "")
-            popup(cm, (
-                f"<b>{esc(r.reference)}</b><br>{where}<br>"
-                f"Urgensi: {esc(URGENCY_LABELS.get(r.urgency, ''))}<br>"
-                f"Waktu: {esc(window_text(r.time_window) or '—')}<br>"
-                f"Status: {esc(r.status or '—')}"
-            ))
+            popup(
+                cm,
+                (
+                    f"<b>{esc(r.reference)}</b><br>{where}<br>"
+                    f"Urgensi: {esc(URGENCY_LABELS.get(r.urgency, ''))}<br>"
+                    f"Waktu: {esc(window_text(r.time_window) or '—')}<br>"
+                    f"Status: {esc(r.status or '—')}"
+                ),
+            )
             tooltip(cm, f"{r.reference} · {r.village}")
             cm.add_to(cluster)
 
@@ -86,18 +99,26 @@ def _build(view: PlanView, tiles: str | None, attribution: str | None, assets: s
             if not r.number:
                 continue
             mk = folium.Marker((r.lat, r.lon), icon=pin(r.label, colour))
-            popup(mk, (
-                f"<b>{r.number}. {esc(r.action)} — {esc(r.reference or '')}</b><br>"
-                f"{esc(r.where)}<br>"
-                f"Tiba: {esc(hhmm(r.arrival))} · Waktu: {esc(r.window or '—')}<br>"
-                f"Status: {esc(r.status or '—')}<br>Mobil: {esc(vinfo.title)}"
-            ))
+            popup(
+                mk,
+                (
+                    f"<b>{r.number}. {esc(r.action)} — {esc(r.reference or '')}</b><br>"
+                    f"{esc(r.where)}<br>"
+                    f"Tiba: {esc(hhmm(r.arrival))} · Waktu: {esc(r.window or '—')}<br>"
+                    f"Status: {esc(r.status or '—')}<br>Mobil: {esc(vinfo.title)}"
+                ),
+            )
             tooltip(mk, f"{r.number}. {r.title} {hhmm(r.arrival)}")
             mk.add_to(fg)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[min(p[0] for p in pts), min(p[1] for p in pts)],
-                  [max(p[0] for p in pts), max(p[1] for p in pts)]], padding=(20, 20))
+    m.fit_bounds(
+        [
+            [min(p[0] for p in pts), min(p[1] for p in pts)],
+            [max(p[0] for p in pts), max(p[1] for p in pts)],
+        ],
+        padding=(20, 20),
+    )
     m.get_root().html.add_child(Element(_legend(view)), name="jk_legend")
     return m, block
 

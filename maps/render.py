@@ -37,12 +37,14 @@ def render_all(
     }
     for route in view.plan.routes:
         name = slug(route.vehicle)
-        files[f"{name}-map.html"] = driver_map_html(view, route.vehicle, tiles=tiles,
-                                                    attribution=attribution)
+        files[f"{name}-map.html"] = driver_map_html(
+            view, route.vehicle, tiles=tiles, attribution=attribution
+        )
         files[f"{name}-sheet.html"] = route_sheet_html(view, route.vehicle)
         files[f"{name}.gpx"] = route_gpx(view, route.vehicle)
-        files[f"{name}.geojson"] = json.dumps(route_geojson(view, route.vehicle),
-                                              ensure_ascii=False, indent=1)
+        files[f"{name}.geojson"] = json.dumps(
+            route_geojson(view, route.vehicle), ensure_ascii=False, indent=1
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

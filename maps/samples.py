@@ -31,8 +31,10 @@ SPEED = 40 / 3.6  # m/s
 
 def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
-        (lo2 - lo1) / 2) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * 6371000 * math.asin(math.sqrt(h))
 
 
@@ -46,7 +48,10 @@ class Leg:
 
 
 def build_route(
-    vehicle: str, locations: Sequence[Location], legs: Sequence[Leg], start: int,
+    vehicle: str,
+    locations: Sequence[Location],
+    legs: Sequence[Leg],
+    start: int,
     loads: dict[str, int] | None = None,
 ) -> Route:
     """Times along `legs` (first START, last END) with the straight-line travel model."""
@@ -74,22 +79,60 @@ def build_route(
             load += loads.get(leg.task or "", 0)
         if leg.kind is StopKind.DELIVERY and loads:
             load -= loads.get(leg.task or "", 0)
-        stops.append(PlannedStop(kind=leg.kind, location=leg.location, arrival=arrival,
-                                 departure=t, wait=wait, load=load, task=leg.task))
+        stops.append(
+            PlannedStop(
+                kind=leg.kind,
+                location=leg.location,
+                arrival=arrival,
+                departure=t,
+                wait=wait,
+                load=load,
+                task=leg.task,
+            )
+        )
         prev = loc
     return Route(vehicle=vehicle, stops=stops, distance=dist, driving=driving)
 
 
 def kukar_places() -> list[Place]:
     return [
-        Place("depot", -0.4107, 116.9903, "Kantor DP3A Kukar", "Kantor DP3A", PlaceKind.DEPOT,
-              "Jl. Wolter Monginsidi, Tenggarong"),
-        Place("safe-house", -0.4320, 116.9780, "Rumah Aman DP3A", "Pos Layanan",
-              PlaceKind.SAFE_HOUSE, "Jl. Rahasia No. 7, Tenggarong", confidential=True),
-        Place("rsud", -0.4250, 116.9930, "RSUD AM Parikesit", "RSUD AM Parikesit",
-              PlaceKind.HOSPITAL, "Jl. Ratu Agung, Tenggarong"),
-        Place("polres", -0.4080, 116.9850, "Polres Kutai Kartanegara", "Polres Kukar",
-              PlaceKind.POLICE, "Jl. Mulawarman, Tenggarong"),
+        Place(
+            "depot",
+            -0.4107,
+            116.9903,
+            "Kantor DP3A Kukar",
+            "Kantor DP3A",
+            PlaceKind.DEPOT,
+            "Jl. Wolter Monginsidi, Tenggarong",
+        ),
+        Place(
+            "safe-house",
+            -0.4320,
+            116.9780,
+            "Rumah Aman DP3A",
+            "Pos Layanan",
+            PlaceKind.SAFE_HOUSE,
+            "Jl. Rahasia No. 7, Tenggarong",
+            confidential=True,
+        ),
+        Place(
+            "rsud",
+            -0.4250,
+            116.9930,
+            "RSUD AM Parikesit",
+            "RSUD AM Parikesit",
+            PlaceKind.HOSPITAL,
+            "Jl. Ratu Agung, Tenggarong",
+        ),
+        Place(
+            "polres",
+            -0.4080,
+            116.9850,
+            "Polres Kutai Kartanegara",
+            "Polres Kukar",
+            PlaceKind.POLICE,
+            "Jl. Mulawarman, Tenggarong",
+        ),
     ]
 
 
@@ -124,14 +167,25 @@ def kukar_sample(day: date = date(2026, 11, 30)) -> PlanView:
         urgency = [Urgency.SEGERA, Urgency.TERJADWAL, Urgency.DARURAT][n % 3]
         tid = f"t{n}"
         infos[tid] = StopInfo(
-            task_id=tid, reference=f"KKR-20261128-{n:04d}", village=village, kecamatan=kec,
-            landmark=landmark, address=f"RT {n:02d}", passengers=1 + n % 3,
+            task_id=tid,
+            reference=f"KKR-20261128-{n:04d}",
+            village=village,
+            kecamatan=kec,
+            landmark=landmark,
+            address=f"RT {n:02d}",
+            passengers=1 + n % 3,
             contact_phone=f"0812-5{n:03d}-{4000 + n * 37}",
             time_window=TimeWindow(8 * 3600 + (n % 4) * 3600, 12 * 3600 + (n % 4) * 3600)
-            if urgency is Urgency.TERJADWAL else None,
-            status="direncanakan" if n <= 9 else "baru", urgency=urgency, lat=lat, lon=lon,
-            survivor_name=f"Nama Penyintas {n}", notes="Catatan rahasia: pelaku tinggal serumah",
-            violence_kind="kekerasan fisik", kind_label="jemput ke Rumah Aman",
+            if urgency is Urgency.TERJADWAL
+            else None,
+            status="direncanakan" if n <= 9 else "baru",
+            urgency=urgency,
+            lat=lat,
+            lon=lon,
+            survivor_name=f"Nama Penyintas {n}",
+            notes="Catatan rahasia: pelaku tinggal serumah",
+            violence_kind="kekerasan fisik",
+            kind_label="jemput ke Rumah Aman",
         )
 
     def leg(kind: StopKind, loc: int, task: str, service: int) -> Leg:
@@ -143,43 +197,73 @@ def kukar_sample(day: date = date(2026, 11, 30)) -> PlanView:
 
     loads = {t: s.passengers for t, s in infos.items()}
     dep, sh, rsud, pol = index["depot"], index["safe-house"], index["rsud"], index["polres"]
-    r1 = build_route("mobil-1", locations, [
-        Leg(StopKind.START, dep),
-        leg(StopKind.PICKUP, v(1), "t1", 900),
-        leg(StopKind.VISIT, v(2), "t2", 3600),
-        leg(StopKind.PICKUP, v(3), "t3", 900),
-        leg(StopKind.DELIVERY, rsud, "t1", 600),
-        leg(StopKind.DELIVERY, sh, "t3", 600),
-        leg(StopKind.VISIT, v(12), "t12", 2700),
-        Leg(StopKind.END, dep),
-    ], 7 * 3600 + 1800, loads)
-    r2 = build_route("mobil-2", locations, [
-        Leg(StopKind.START, dep),
-        leg(StopKind.VISIT, v(6), "t6", 3600),
-        leg(StopKind.PICKUP, v(7), "t7", 900),
-        leg(StopKind.DELIVERY, pol, "t7", 600),
-        leg(StopKind.PICKUP, sh, "t9", 600),
-        leg(StopKind.DELIVERY, v(9), "t9", 900),
-        leg(StopKind.VISIT, v(14), "t14", 2700),
-        Leg(StopKind.END, dep),
-    ], 7 * 3600 + 1800, loads)
+    r1 = build_route(
+        "mobil-1",
+        locations,
+        [
+            Leg(StopKind.START, dep),
+            leg(StopKind.PICKUP, v(1), "t1", 900),
+            leg(StopKind.VISIT, v(2), "t2", 3600),
+            leg(StopKind.PICKUP, v(3), "t3", 900),
+            leg(StopKind.DELIVERY, rsud, "t1", 600),
+            leg(StopKind.DELIVERY, sh, "t3", 600),
+            leg(StopKind.VISIT, v(12), "t12", 2700),
+            Leg(StopKind.END, dep),
+        ],
+        7 * 3600 + 1800,
+        loads,
+    )
+    r2 = build_route(
+        "mobil-2",
+        locations,
+        [
+            Leg(StopKind.START, dep),
+            leg(StopKind.VISIT, v(6), "t6", 3600),
+            leg(StopKind.PICKUP, v(7), "t7", 900),
+            leg(StopKind.DELIVERY, pol, "t7", 600),
+            leg(StopKind.PICKUP, sh, "t9", 600),
+            leg(StopKind.DELIVERY, v(9), "t9", 900),
+            leg(StopKind.VISIT, v(14), "t14", 2700),
+            Leg(StopKind.END, dep),
+        ],
+        7 * 3600 + 1800,
+        loads,
+    )
     unserved = [
         Unserved("t10", UnservedReason.NO_CAPACITY, "Tidak ada kendaraan tersisa"),
         Unserved("t8", UnservedReason.OUTSIDE_SHIFTS, "Terlalu jauh untuk shift hari ini"),
     ]
     plan = Plan(routes=[r1, r2], unserved=unserved)
     vehicles = [
-        VehicleInfo("mobil-1", "Mobil Perlindungan 1", "KT 1821 AB", "Rudi Hartono",
-                    TimeWindow(7 * 3600 + 1800, 16 * 3600)),
-        VehicleInfo("mobil-2", "Mobil Perlindungan 2", "KT 1944 AC", "Samsul Bahri",
-                    TimeWindow(7 * 3600 + 1800, 16 * 3600)),
+        VehicleInfo(
+            "mobil-1",
+            "Mobil Perlindungan 1",
+            "KT 1821 AB",
+            "Rudi Hartono",
+            TimeWindow(7 * 3600 + 1800, 16 * 3600),
+        ),
+        VehicleInfo(
+            "mobil-2",
+            "Mobil Perlindungan 2",
+            "KT 1944 AC",
+            "Samsul Bahri",
+            TimeWindow(7 * 3600 + 1800, 16 * 3600),
+        ),
     ]
-    return PlanView(plan=plan, locations=locations, places=places, stops=infos,
-                    vehicles=vehicles, day=day, title="DP3A Kutai Kartanegara")
+    return PlanView(
+        plan=plan,
+        locations=locations,
+        places=places,
+        stops=infos,
+        vehicles=vehicles,
+        day=day,
+        title="DP3A Kutai Kartanegara",
+    )
 
 
-def synthetic(n_stops: int = 150, n_vehicles: int = 3, seed: int = 7,
-              open_requests: int = 60) -> PlanView:
+def synthetic(
+    n_stops: int = 150, n_vehicles: int = 3, seed: int = 7, open_requests: int = 60
+) -> PlanView:
     """A large synthetic plan: `n_stops` task stops (visits and transports) over vehicles."""
     rnd = random.Random(seed)  # noqa: S311 - sample data, not security
     places = kukar_places()
@@ -198,16 +282,28 @@ def synthetic(n_stops: int = 150, n_vehicles: int = 3, seed: int = 7,
         li = len(locations) - 1
         tid = f"s{t}"
         infos[tid] = StopInfo(
-            task_id=tid, reference=f"KKR-20261130-{t:04d}", village=f"Desa {t}",
-            kecamatan=f"Kecamatan {t % 20 + 1}", landmark="Balai desa",
-            passengers=1 + t % 3, contact_phone=f"0812-{5000 + t}", status="direncanakan",
-            urgency=list(Urgency)[t % 3], lat=lat, lon=lon, survivor_name=f"Penyintas {t}",
-            notes=f"catatan {t}", violence_kind="psikis", kind_label="antar visum",
+            task_id=tid,
+            reference=f"KKR-20261130-{t:04d}",
+            village=f"Desa {t}",
+            kecamatan=f"Kecamatan {t % 20 + 1}",
+            landmark="Balai desa",
+            passengers=1 + t % 3,
+            contact_phone=f"0812-{5000 + t}",
+            status="direncanakan",
+            urgency=list(Urgency)[t % 3],
+            lat=lat,
+            lon=lon,
+            survivor_name=f"Penyintas {t}",
+            notes=f"catatan {t}",
+            violence_kind="psikis",
+            kind_label="antar visum",
         )
         legs = per_vehicle[t % n_vehicles]
         if t % 3 == 0 and count + 2 <= n_stops:
-            legs += [Leg(StopKind.PICKUP, li, tid, 600),
-                     Leg(StopKind.DELIVERY, hosp[t % 3], tid, 600)]
+            legs += [
+                Leg(StopKind.PICKUP, li, tid, 600),
+                Leg(StopKind.DELIVERY, hosp[t % 3], tid, 600),
+            ]
             count += 2
         else:
             legs.append(Leg(StopKind.VISIT, li, tid, 1800))
@@ -217,15 +313,35 @@ def synthetic(n_stops: int = 150, n_vehicles: int = 3, seed: int = 7,
     for i, legs in enumerate(per_vehicle):
         vid = f"mobil-{i + 1}"
         routes.append(build_route(vid, locations, [*legs, Leg(StopKind.END, 0)], 7 * 3600))
-        vehicles.append(VehicleInfo(vid, f"Mobil {i + 1}", f"KT {1000 + i} AB", f"Sopir {i + 1}",
-                                    TimeWindow(7 * 3600, 16 * 3600)))
+        vehicles.append(
+            VehicleInfo(
+                vid,
+                f"Mobil {i + 1}",
+                f"KT {1000 + i} AB",
+                f"Sopir {i + 1}",
+                TimeWindow(7 * 3600, 16 * 3600),
+            )
+        )
     for k in range(open_requests):
         tid = f"o{k}"
         lat = -0.41 + rnd.uniform(-0.5, 0.5)
         lon = 116.99 + rnd.uniform(-0.6, 0.4)
-        infos[tid] = StopInfo(task_id=tid, reference=f"KKR-20261130-9{k:03d}",
-                              village=f"Desa baru {k}", urgency=list(Urgency)[k % 3],
-                              status="baru", lat=lat, lon=lon, survivor_name=f"Penyintas O{k}")
-    return PlanView(plan=Plan(routes=routes, unserved=[]), locations=locations, places=places,
-                    stops=infos, vehicles=vehicles, day=date(2026, 11, 30),
-                    title="Sintetis 150 titik")
+        infos[tid] = StopInfo(
+            task_id=tid,
+            reference=f"KKR-20261130-9{k:03d}",
+            village=f"Desa baru {k}",
+            urgency=list(Urgency)[k % 3],
+            status="baru",
+            lat=lat,
+            lon=lon,
+            survivor_name=f"Penyintas O{k}",
+        )
+    return PlanView(
+        plan=Plan(routes=routes, unserved=[]),
+        locations=locations,
+        places=places,
+        stops=infos,
+        vehicles=vehicles,
+        day=date(2026, 11, 30),
+        title="Sintetis 150 titik",
+    )

@@ -72,17 +72,21 @@ def diagram_svg(rows: list[StopRow], width: int = 720, height: int = 250) -> str
         return (width / 2 + (xs[i] - cx) * scale, height / 2 + (ys[i] - cy) * scale)
 
     pts = [pt(i) for i in range(len(rows))]
-    out = [f'<svg viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
-           'role="img" aria-label="Diagram rute" font-family="Arial,Helvetica,sans-serif">',
-           '<defs><marker id="a" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="5" '
-           'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#000"/></marker>'
-           "</defs>"]
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+        'role="img" aria-label="Diagram rute" font-family="Arial,Helvetica,sans-serif">',
+        '<defs><marker id="a" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="5" '
+        'markerHeight="5" orient="auto"><path d="M0,0L10,5L0,10z" fill="#000"/></marker>'
+        "</defs>",
+    ]
     for (x1, y1), (x2, y2) in zip(pts, pts[1:], strict=False):
         if abs(x1 - x2) + abs(y1 - y2) < 0.5:
             continue
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-        out.append(f'<polyline points="{x1:.1f},{y1:.1f} {mx:.1f},{my:.1f} {x2:.1f},{y2:.1f}" '
-                   'fill="none" stroke="#000" stroke-width="1.6" marker-mid="url(#a)"/>')
+        out.append(
+            f'<polyline points="{x1:.1f},{y1:.1f} {mx:.1f},{my:.1f} {x2:.1f},{y2:.1f}" '
+            'fill="none" stroke="#000" stroke-width="1.6" marker-mid="url(#a)"/>'
+        )
     drawn: set[tuple[int, int]] = set()
     boxes: list[tuple[float, float, float, float]] = [
         (x - 10, y - 10, x + 10, y + 10) for x, y in pts
@@ -94,27 +98,43 @@ def diagram_svg(rows: list[StopRow], width: int = 720, height: int = 250) -> str
             if key in drawn:
                 continue
             drawn.add(key)
-            out.append(f'<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" height="16" '
-                       'fill="#000"/>')
-            out.append(f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" fill="#fff" '
-                       'text-anchor="middle" font-weight="bold">D</text>')
+            out.append(
+                f'<rect x="{x - 8:.1f}" y="{y - 8:.1f}" width="16" height="16" fill="#000"/>'
+            )
+            out.append(
+                f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" fill="#fff" '
+                'text-anchor="middle" font-weight="bold">D</text>'
+            )
             continue
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#fff" stroke="#000" '
-                   'stroke-width="1.5"/>')
-        out.append(f'<text x="{x:.1f}" y="{y + 3.8:.1f}" font-size="10.5" '
-                   f'text-anchor="middle" font-weight="bold">{r.number}</text>')
+        out.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#fff" stroke="#000" '
+            'stroke-width="1.5"/>'
+        )
+        out.append(
+            f'<text x="{x:.1f}" y="{y + 3.8:.1f}" font-size="10.5" '
+            f'text-anchor="middle" font-weight="bold">{r.number}</text>'
+        )
         text = r.title[:22]
         w = 5.2 * len(text)
         # first label position that overlaps no marker and no earlier label; else none
-        for dx, dy, anchor in ((11, -6, "start"), (11, 12, "start"), (-11, -6, "end"),
-                               (-11, 12, "end")):
+        for dx, dy, anchor in (
+            (11, -6, "start"),
+            (11, 12, "start"),
+            (-11, -6, "end"),
+            (-11, 12, "end"),
+        ):
             x0 = x + dx if anchor == "start" else x + dx - w
             box = (x0, y + dy - 9, x0 + w, y + dy + 2)
-            if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]
-                   for b in boxes if not (b[0] == x - 10 and b[1] == y - 10)):
+            if all(
+                box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3]
+                for b in boxes
+                if not (b[0] == x - 10 and b[1] == y - 10)
+            ):
                 boxes.append(box)
-                labels.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="9" '
-                              f'text-anchor="{anchor}">{esc(text)}</text>')
+                labels.append(
+                    f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="9" '
+                    f'text-anchor="{anchor}">{esc(text)}</text>'
+                )
                 break
     out += labels
     out.append("</svg>")
@@ -126,24 +146,38 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
     vinfo = view.vehicle(vehicle_id)
     rows = route_rows(view, route)
     stops = [r for r in rows if r.number]
-    day = view.day.strftime("%A %d-%m-%Y").replace("Monday", "Senin").replace(
-        "Tuesday", "Selasa").replace("Wednesday", "Rabu").replace("Thursday", "Kamis").replace(
-        "Friday", "Jumat").replace("Saturday", "Sabtu").replace("Sunday", "Minggu") \
-        if view.day else "—"
+    day = (
+        view.day.strftime("%A %d-%m-%Y")
+        .replace("Monday", "Senin")
+        .replace("Tuesday", "Selasa")
+        .replace("Wednesday", "Rabu")
+        .replace("Thursday", "Kamis")
+        .replace("Friday", "Jumat")
+        .replace("Saturday", "Sabtu")
+        .replace("Sunday", "Minggu")
+        if view.day
+        else "—"
+    )
     shift = window_text(vinfo.shift) if vinfo.shift else "—"
     start = next((r for r in rows if r.kind.value == "start"), None)
     end = next((r for r in reversed(rows) if r.kind.value == "end"), None)
 
     meta = [
-        ("Tanggal", day), ("Kendaraan", vinfo.title), ("Sopir", vinfo.driver or "—"),
-        ("Shift", shift), ("Titik singgah", str(len(stops))),
-        ("Jarak", km_text(route.distance)), ("Lama rute", duration_text(route.span)),
+        ("Tanggal", day),
+        ("Kendaraan", vinfo.title),
+        ("Sopir", vinfo.driver or "—"),
+        ("Shift", shift),
+        ("Titik singgah", str(len(stops))),
+        ("Jarak", km_text(route.distance)),
+        ("Lama rute", duration_text(route.span)),
         ("Mengemudi", duration_text(route.driving)),
     ]
     body = []
     if start:
-        body.append(f'<tr><td class="no">D</td><td>{esc(hhmm(start.departure))}</td>'
-                    f'<td colspan="7">Berangkat dari {esc(start.title)}</td></tr>')
+        body.append(
+            f'<tr><td class="no">D</td><td>{esc(hhmm(start.departure))}</td>'
+            f'<td colspan="7">Berangkat dari {esc(start.title)}</td></tr>'
+        )
     for r in stops:
         body.append(
             "<tr>"
@@ -165,12 +199,14 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
             "</tr>"
         )
     if end:
-        body.append(f'<tr><td class="no">D</td><td>{esc(hhmm(end.arrival))}</td>'
-                    f'<td colspan="7">Kembali ke {esc(end.title)}</td></tr>')
+        body.append(
+            f'<tr><td class="no">D</td><td>{esc(hhmm(end.arrival))}</td>'
+            f'<td colspan="7">Kembali ke {esc(end.title)}</td></tr>'
+        )
     html = (
         '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
         f"<title>Lembar rute {esc(vinfo.title)} {esc(day)}</title>"
-        f"<style>{SHEET_CSS}</style></head><body><div class=\"page\">"
+        f'<style>{SHEET_CSS}</style></head><body><div class="page">'
         f"<h1>Lembar Rute — {esc(view.title)}</h1>"
         '<div class="meta">'
         + "".join(f"<div><span>{esc(k)}</span><b>{esc(v)}</b></div>" for k, v in meta)
@@ -182,9 +218,7 @@ def route_sheet_html(view: PlanView, vehicle_id: str) -> str:
         '<col style="width:24mm"><col style="width:23mm"></colgroup>'
         "<thead><tr><th>No</th><th>Tiba</th><th>Waktu</th><th>Desa / Kecamatan</th>"
         "<th>Patokan / alamat</th><th>Pnp</th><th>Telepon</th><th>Navigasi</th>"
-        "<th>Catatan tiba &amp; hasil</th></tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
+        "<th>Catatan tiba &amp; hasil</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
         '<div class="foot">Dokumen dinas: hanya untuk sopir dan pendamping. Hubungi kontak '
         "saat tiba. Jangan tinggalkan lembar ini di kendaraan; serahkan kembali ke kantor "
         "setelah rute selesai. QR: arahkan kamera ponsel untuk membuka navigasi.</div>"

@@ -44,8 +44,10 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
         stops = route.stops
         matrix = problem.vehicle_matrices.get(v.id, problem.matrix)
         dur, dist = matrix.durations, matrix.distances
-        if len(stops) < 2 or stops[0].kind is not StopKind.START or stops[-1].kind is not (
-            StopKind.END
+        if (
+            len(stops) < 2
+            or stops[0].kind is not StopKind.START
+            or stops[-1].kind is not (StopKind.END)
         ):
             errors.append(f"{v.id}: route must begin with START and finish with END")
             continue
@@ -110,8 +112,10 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
                 load += t.passengers
                 picked[t.id] = s.departure
                 nxt = stops[i + 1] if i + 1 < len(stops) else None
-                if t.urgency is Urgency.DARURAT and not t.allow_detour and (
-                    nxt is None or nxt.task != t.id or nxt.kind is not StopKind.DELIVERY
+                if (
+                    t.urgency is Urgency.DARURAT
+                    and not t.allow_detour
+                    and (nxt is None or nxt.task != t.id or nxt.kind is not StopKind.DELIVERY)
                 ):
                     errors.append(f"darurat {t.id} does not go straight to its delivery")
             elif s.kind is StopKind.DELIVERY:
@@ -149,8 +153,9 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
                 errors.append(f"{t.id} is done but reported unserved")
             continue
         needed = (
-            ["delivery"] if t.id in on_board else (["pickup", "delivery"] if t.is_transport
-                                                   else ["visit"])
+            ["delivery"]
+            if t.id in on_board
+            else (["pickup", "delivery"] if t.is_transport else ["visit"])
         )
         present = [k for k in needed if f"{t.id}/{k}" in served]
         if present and len(present) != len(needed):

@@ -24,8 +24,7 @@ MESSAGES = {
         "The request is locked to vehicle {vehicle}, which is not available for it."
     ),
     UnservedReason.DROPPED_FOR_URGENT: (
-        "Feasible on its own, but the vehicles were full with requests of equal or "
-        "higher urgency."
+        "Feasible on its own, but the vehicles were full with requests of equal or higher urgency."
     ),
     UnservedReason.NO_CAPACITY: (
         "Feasible on its own, but it does not fit together with the other planned requests."
@@ -96,16 +95,22 @@ def diagnose_task(problem: Problem, task: Task) -> Unserved | None:
     if task.locked_vehicle is not None:
         locked = [v for v in vehicles if v.id == task.locked_vehicle]
         if not locked or not (task.skills <= locked[0].skills):
-            return _unserved(task, UnservedReason.LOCKED_VEHICLE_UNAVAILABLE,
-                             vehicle=task.locked_vehicle)
+            return _unserved(
+                task, UnservedReason.LOCKED_VEHICLE_UNAVAILABLE, vehicle=task.locked_vehicle
+            )
         skilled = locked
     if not skilled:
-        return _unserved(task, UnservedReason.NO_SKILLED_VEHICLE,
-                         skills=", ".join(sorted(task.skills)))
+        return _unserved(
+            task, UnservedReason.NO_SKILLED_VEHICLE, skills=", ".join(sorted(task.skills))
+        )
     seated = [v for v in skilled if v.seats >= task.passengers]
     if not seated:
-        return _unserved(task, UnservedReason.NOT_ENOUGH_SEATS, passengers=task.passengers,
-                         seats=max(v.seats for v in skilled))
+        return _unserved(
+            task,
+            UnservedReason.NOT_ENOUGH_SEATS,
+            passengers=task.passengers,
+            seats=max(v.seats for v in skilled),
+        )
     windows = [task.pickup.window] + ([task.delivery.window] if task.delivery else [])
     in_shift = [v for v in seated if all(_overlaps(w, v.shift) for w in windows)]
     if not in_shift:

@@ -136,9 +136,7 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
     start_time: list[int] = []
     for v_idx, v in enumerate(vehicles):
         st = states.get(v.id)
-        load = sum(
-            task_by_id[tid].passengers for tid, vv in on_board.items() if vv == v_idx
-        )
+        load = sum(task_by_id[tid].passengers for tid, vv in on_board.items() if vv == v_idx)
         starts.append(len(nodes))
         nodes.append(
             _Node(st.location if st else v.start, StopKind.START, demand=load, vehicle=v_idx)
@@ -291,9 +289,7 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
         routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v_idx)))
     for node_i, nd in enumerate(nodes):
         if nd.task is not None:
-            routing.AddVariableMinimizedByFinalizer(
-                time_dim.CumulVar(manager.NodeToIndex(node_i))
-            )
+            routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(manager.NodeToIndex(node_i)))
 
     return _Built(manager, routing, nodes, time_dim, seats_dim, key_to_node)
 
@@ -334,9 +330,7 @@ def _search_parameters(
     # Local cheapest insertion takes the most urgent (highest penalty) tasks first.
     lci = params.local_cheapest_insertion_parameters
     del lci.insertion_sorting_properties[:]
-    lci.insertion_sorting_properties.append(
-        type(lci).SORTING_PROPERTY_PENALTY
-    )
+    lci.insertion_sorting_properties.append(type(lci).SORTING_PROPERTY_PENALTY)
     return params
 
 
@@ -464,8 +458,7 @@ def solve(
 
     if not problem.vehicles:
         unserved = [
-            Unserved(t.id, UnservedReason.OUTSIDE_SHIFTS, "No vehicle is on shift.")
-            for t in tasks
+            Unserved(t.id, UnservedReason.OUTSIDE_SHIFTS, "No vehicle is on shift.") for t in tasks
         ]
         return Plan(
             routes=[],

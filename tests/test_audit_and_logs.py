@@ -65,8 +65,9 @@ def test_request_logs_are_structured_and_hold_no_personal_data(client, caplog):
     # The test client's own httpx log is not the service's (the service silences httpx).
     lines = [fmt.format(r) for r in caplog.records if not r.name.startswith("httpx")]
     request_lines = [line for line in lines if '"msg": "request"' in line]
-    assert any('"route": "/api/villages"' in line and '"status": 422' in line
-               for line in request_lines), request_lines
+    assert any(
+        '"route": "/api/villages"' in line and '"status": 422' in line for line in request_lines
+    ), request_lines
     for line in lines:
         assert phone not in line and "Siti" not in line
 

@@ -192,7 +192,16 @@ def test_api_rejects_bad_input_with_a_message_not_a_500(client):
 
 def test_a_public_label_may_not_name_the_safe_house(client):
     admin = {"Authorization": f"Bearer {_token(client, 'admin')}"}
-    r = client.post("/api/places", headers=admin, json={
-        "key": "rumah-aman-3", "kind": "safe_house", "name": "Rumah kedua",
-        "public_label": "Rumah Aman Loa Janan", "lat": -0.58, "lon": 117.09})
+    r = client.post(
+        "/api/places",
+        headers=admin,
+        json={
+            "key": "rumah-aman-3",
+            "kind": "safe_house",
+            "name": "Rumah kedua",
+            "public_label": "Rumah Aman Loa Janan",
+            "lat": -0.58,
+            "lon": 117.09,
+        },
+    )
     assert r.status_code == 422 and r.json()["code"] == "public_label_forbidden"

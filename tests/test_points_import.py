@@ -17,17 +17,27 @@ VILLAGES_CSV = SHARED / "gazetteer" / "kukar_villages.csv"
 
 
 def _run(tmp_path, *args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "JANGKAU_VAR_DIR": str(tmp_path),
-           "JANGKAU_DATABASE_URL": f"sqlite:///{tmp_path / 'pts.db'}"}
-    return subprocess.run([sys.executable, "-m", "dispatch", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "JANGKAU_VAR_DIR": str(tmp_path),
+        "JANGKAU_DATABASE_URL": f"sqlite:///{tmp_path / 'pts.db'}",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "dispatch", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_bad_file_is_refused_whole_with_the_problems(tmp_path):
     assert _run(tmp_path, "init").returncode == 0
     bad = tmp_path / "points.csv"
-    bad.write_text("code,lat,lon\n64.02.07.2005,-0.30,117.00\n64.02.99.9999,-0.3,117.0\n"
-                   "64.02.06.1001,-6.2,106.8\n")
+    bad.write_text(
+        "code,lat,lon\n64.02.07.2005,-0.30,117.00\n64.02.99.9999,-0.3,117.0\n"
+        "64.02.06.1001,-6.2,106.8\n"
+    )
     r = _run(tmp_path, "gazetteer", "import", str(bad))
     assert r.returncode == 1
     assert "64.02.99.9999" in r.stderr and "nothing imported" in r.stderr
@@ -54,8 +64,12 @@ def test_the_regencys_village_points_import_and_the_geocoder_uses_them(tmp_path)
     from dispatch.geocoding import resolve
     from dispatch.services.points import install_geocoder
 
-    settings = load_settings(env={"JANGKAU_DATABASE_URL": f"sqlite:///{tmp_path / 'pts.db'}",
-                                  "JANGKAU_SECRET_KEY": "s" * 40})
+    settings = load_settings(
+        env={
+            "JANGKAU_DATABASE_URL": f"sqlite:///{tmp_path / 'pts.db'}",
+            "JANGKAU_SECRET_KEY": "s" * 40,
+        }
+    )
     try:
         install_geocoder(engine, settings)
         best = resolve("Ds. Sebulu Ilir")[0]

@@ -25,12 +25,34 @@ def hm(h: int, m: int = 0) -> int:
 def hand_plan_view(**overrides) -> PlanView:
     """Depot → pickup Loa Kulu → drop at the service post → visit Jembayan → depot."""
     places = overrides.pop("places", None) or [
-        Place("depot", -0.4107, 116.9903, "Kantor DP3A Kukar", "Kantor DP3A", PlaceKind.DEPOT,
-              "Jl. Wolter Monginsidi"),
-        Place("safe", -0.4320, 116.9780, "Shelter internal", "Pos Layanan",
-              PlaceKind.SAFE_HOUSE, "Jl. Tersembunyi 9", confidential=True),
-        Place("rsud", -0.4250, 116.9930, "RSUD AM Parikesit", "RSUD AM Parikesit",
-              PlaceKind.HOSPITAL, "Jl. Ratu Agung"),
+        Place(
+            "depot",
+            -0.4107,
+            116.9903,
+            "Kantor DP3A Kukar",
+            "Kantor DP3A",
+            PlaceKind.DEPOT,
+            "Jl. Wolter Monginsidi",
+        ),
+        Place(
+            "safe",
+            -0.4320,
+            116.9780,
+            "Shelter internal",
+            "Pos Layanan",
+            PlaceKind.SAFE_HOUSE,
+            "Jl. Tersembunyi 9",
+            confidential=True,
+        ),
+        Place(
+            "rsud",
+            -0.4250,
+            116.9930,
+            "RSUD AM Parikesit",
+            "RSUD AM Parikesit",
+            PlaceKind.HOSPITAL,
+            "Jl. Ratu Agung",
+        ),
     ]
     locations = overrides.pop("locations", None) or [
         Location("depot", -0.4107, 116.9903),
@@ -53,19 +75,65 @@ def hand_plan_view(**overrides) -> PlanView:
         driving=2 * H + 25 * 60,
     )
     stops = overrides.pop("stops", None) or [
-        StopInfo(t1, "KKR-20261130-0001", "Loa Kulu Kota", "Loa Kulu", "Depan masjid",
-                 "RT 01", TimeWindow(hm(8), hm(10)), 2, "0812-5555-0001", "direncanakan",
-                 Urgency.DARURAT),
-        StopInfo(t2, "KKR-20261130-0002", "Jembayan", "Loa Kulu", "Simpang pasar", "RT 04",
-                 None, 1, "0812-5555-0002", "direncanakan", Urgency.SEGERA),
-        StopInfo("T3", "KKR-20261130-0003", "Embalut", "Tenggarong Seberang", "Posyandu",
-                 "", TimeWindow(hm(13), hm(15)), 1, "0812-5555-0003", "baru",
-                 Urgency.TERJADWAL, lat=-0.45, lon=117.05),
+        StopInfo(
+            t1,
+            "KKR-20261130-0001",
+            "Loa Kulu Kota",
+            "Loa Kulu",
+            "Depan masjid",
+            "RT 01",
+            TimeWindow(hm(8), hm(10)),
+            2,
+            "0812-5555-0001",
+            "direncanakan",
+            Urgency.DARURAT,
+        ),
+        StopInfo(
+            t2,
+            "KKR-20261130-0002",
+            "Jembayan",
+            "Loa Kulu",
+            "Simpang pasar",
+            "RT 04",
+            None,
+            1,
+            "0812-5555-0002",
+            "direncanakan",
+            Urgency.SEGERA,
+        ),
+        StopInfo(
+            "T3",
+            "KKR-20261130-0003",
+            "Embalut",
+            "Tenggarong Seberang",
+            "Posyandu",
+            "",
+            TimeWindow(hm(13), hm(15)),
+            1,
+            "0812-5555-0003",
+            "baru",
+            Urgency.TERJADWAL,
+            lat=-0.45,
+            lon=117.05,
+        ),
     ]
     vehicles = overrides.pop("vehicles", None) or [
-        VehicleInfo("v1", "Mobil Perlindungan 1", "KT 1821 AB", "Rudi Hartono",
-                    TimeWindow(hm(7, 30), hm(16)))
+        VehicleInfo(
+            "v1",
+            "Mobil Perlindungan 1",
+            "KT 1821 AB",
+            "Rudi Hartono",
+            TimeWindow(hm(7, 30), hm(16)),
+        )
     ]
     plan = Plan(routes=[route], unserved=[Unserved("T3", UnservedReason.NO_CAPACITY, "penuh")])
-    return PlanView(plan=plan, locations=locations, places=places, stops=stops,
-                    vehicles=vehicles, day=date(2026, 11, 30), title="DP3A Kukar", **overrides)
+    return PlanView(
+        plan=plan,
+        locations=locations,
+        places=places,
+        stops=stops,
+        vehicles=vehicles,
+        day=date(2026, 11, 30),
+        title="DP3A Kukar",
+        **overrides,
+    )

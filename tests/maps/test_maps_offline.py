@@ -74,11 +74,24 @@ def test_driver_map_draws_in_a_browser_without_network(view, tmp_path):
     page = tmp_path / "driver.html"
     page.write_text(driver_map_html(view, "v1"), encoding="utf-8")
     proc = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-         "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=90, check=False,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--proxy-server=127.0.0.1:9",
+            "--proxy-bypass-list=<-loopback>",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     dom = proc.stdout
     assert "leaflet-marker-icon" in dom, proc.stderr[-2000:]  # Leaflet ran and drew markers

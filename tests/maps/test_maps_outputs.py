@@ -29,7 +29,7 @@ def _in_order(text: str, items: list[str]) -> bool:
 
 def test_driver_map_lists_stops_in_order_with_times_and_links(view):
     html = driver_map_html(view, "v1")
-    listing = html[html.index('class="jk-list"'):]
+    listing = html[html.index('class="jk-list"') :]
     assert _in_order(listing, ORDER)
     assert _in_order(listing, ["08:00", "09:00", "09:40"])
     assert "Berangkat 07:30" in listing and "Kembali 11:10" in listing
@@ -72,26 +72,34 @@ def test_overview_asset_modes(view):
 
 def test_tiles_are_optional_and_configurable(view):
     assert "L.tileLayer" not in driver_map_html(view, "v1")
-    html = driver_map_html(view, "v1", tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png",
-                           attribution="OSM lokal")
+    html = driver_map_html(
+        view, "v1", tiles="http://127.0.0.1:8080/{z}/{x}/{y}.png", attribution="OSM lokal"
+    )
     assert "http://127.0.0.1:8080/{z}/{x}/{y}.png" in html and "L.tileLayer" in html
 
 
 def test_route_sheet(view):
     html = route_sheet_html(view, "v1")
-    for s in ["30-11-2026", "Mobil Perlindungan 1", "KT 1821 AB", "Rudi Hartono",
-              "07:30–16:00", "61.5 km", "3 j 40 m", "2 j 25 m"]:
+    for s in [
+        "30-11-2026",
+        "Mobil Perlindungan 1",
+        "KT 1821 AB",
+        "Rudi Hartono",
+        "07:30–16:00",
+        "61.5 km",
+        "3 j 40 m",
+        "2 j 25 m",
+    ]:
         assert s in html, s
     assert "@page" in html and "A4" in html
-    body = html[html.index("<tbody>"):]
+    body = html[html.index("<tbody>") :]
     assert _in_order(body, ORDER)
     assert _in_order(body, ["08:00", "09:00", "09:40", "11:10"])
     assert body.count('class="segno"') == 3  # a QR code per stop
     assert html.count("<svg") == 4  # the diagram and three QR codes
     assert "Kec. Loa Kulu" in body and "Depan masjid — RT 01" in body
     assert "Tiba: ______" in body
-    assert "<script" not in html and "http://" not in html.replace(
-        "http://www.w3.org/2000/svg", "")
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
 
 
 def test_gpx_parses_and_has_waypoints_route_and_track(view):
@@ -100,8 +108,11 @@ def test_gpx_parses_and_has_waypoints_route_and_track(view):
     ns = {"g": "http://www.topografix.com/GPX/1/1"}
     assert root.tag == "{http://www.topografix.com/GPX/1/1}gpx" and root.get("version") == "1.1"
     names = [w.findtext("g:name", namespaces=ns) for w in root.findall("g:wpt", ns)]
-    assert names[1:4] == ["01 Jemput Loa Kulu Kota", "02 Antar Pos Layanan",
-                          "03 Kunjungan Jembayan"]
+    assert names[1:4] == [
+        "01 Jemput Loa Kulu Kota",
+        "02 Antar Pos Layanan",
+        "03 Kunjungan Jembayan",
+    ]
     assert len(root.findall("g:rte/g:rtept", ns)) == 5
     assert len(root.findall("g:trk/g:trkseg/g:trkpt", ns)) == 5
     desc = root.findall("g:wpt", ns)[1].findtext("g:desc", namespaces=ns)
@@ -125,16 +136,16 @@ def test_geojson(view):
 def test_render_all_writes_every_file(view, tmp_path):
     paths = render_all(view, tmp_path / "out")
     names = sorted(p.name for p in paths)
-    assert names == sorted(["overview.html", "v1-map.html", "v1-sheet.html", "v1.gpx",
-                            "v1.geojson"])
+    assert names == sorted(
+        ["overview.html", "v1-map.html", "v1-sheet.html", "v1.gpx", "v1.geojson"]
+    )
     assert all(p.stat().st_size > 0 for p in paths)
     json.loads((tmp_path / "out" / "v1.geojson").read_text())
 
 
 def test_early_arrival_shows_when_service_starts(view):
     view.plan.routes[0].stops[1].wait = 10 * 60  # arrives 08:00, starts 08:10
-    for text in (driver_map_html(view, "v1"), route_sheet_html(view, "v1"),
-                 route_gpx(view, "v1")):
+    for text in (driver_map_html(view, "v1"), route_sheet_html(view, "v1"), route_gpx(view, "v1")):
         assert "mulai 08:10" in text
     points = route_geojson(view, "v1")["features"][2]["properties"]
     assert (points["arrival"], points["service_start"]) == ("08:00", "08:10")

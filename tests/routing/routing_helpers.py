@@ -30,5 +30,3 @@ def make_problem(points, vehicles, tasks, **kw) -> Problem:
 
 def car(vid: str = "V1", seats: int = 5, shift: TimeWindow = SHIFT, **kw) -> Vehicle:
     return Vehicle(vid, seats, 0, 0, shift, **kw)
-
-

@@ -136,8 +136,12 @@ def _detour_problem(urgency_a=Urgency.SEGERA, allow_detour=False, rule=None):
 def test_max_ride_time_limits_detours():
     loose = _detour_problem(rule=RideRule(slack=10 * H, factor=10))
     plan = solved(loose)
-    assert seq(plan) == [("A", "pickup"), ("B", "pickup"), ("A", "delivery"),
-                         ("B", "delivery")] or seq(plan)[1] == ("B", "pickup")
+    assert seq(plan) == [
+        ("A", "pickup"),
+        ("B", "pickup"),
+        ("A", "delivery"),
+        ("B", "delivery"),
+    ] or seq(plan)[1] == ("B", "pickup")
     tight = _detour_problem(rule=RideRule(slack=60, factor=1.05))
     plan2 = solved(tight)
     for r in plan2.routes:

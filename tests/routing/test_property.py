@@ -34,6 +34,7 @@ def problems(draw):
         )
     tasks = []
     for i in range(draw(st.integers(1, 7))):
+
         def stop():
             loc = draw(st.integers(0, n_pts - 1))
             w = None

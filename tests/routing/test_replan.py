@@ -56,8 +56,7 @@ def test_replan_midday_keeps_done_and_delivers_on_board():
     pick = next(s for s in route.stops if s.kind.value == "pickup")
     done = tuple(t for t in route.tasks if t != pick.task)[:1]
     done_ok = [t for t in done if route.tasks.index(t) < route.tasks.index(pick.task)]
-    state = VehicleState(route.vehicle, pick.location, pick.departure, tuple(done_ok),
-                         (pick.task,))
+    state = VehicleState(route.vehicle, pick.location, pick.departure, tuple(done_ok), (pick.task,))
     p.states = [state]
     p.previous = plan
     replan = solve(p, time_limit=2, solution_limit=300)

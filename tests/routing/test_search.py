@@ -67,6 +67,10 @@ def test_fewer_stops_than_vehicles_returns_within_the_time_limit():
     )
     here = Path(__file__).parent
     env_path = f"{here}:{here.parents[1]}"
-    out = subprocess.run([sys.executable, "-c", code], timeout=60,
-                         env={"PYTHONPATH": env_path, "PATH": ""}, capture_output=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        timeout=60,
+        env={"PYTHONPATH": env_path, "PATH": ""},
+        capture_output=True,
+    )
     assert out.returncode == 0, out.stderr.decode()[-2000:]

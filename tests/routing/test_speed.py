@@ -27,8 +27,15 @@ def test_first_solution_for_80_tasks_is_a_feasible_plan():
             a = rng.randrange(9, 13) * H
             window = TimeWindow(a, a + 3 * H)
         if rng.random() < 0.7:
-            tasks.append(Task(f"t{i}", Stop(3 + i, 900, window), Stop(rng.choice([1, 2]), 600),
-                              passengers=rng.choice([1, 2, 3]), urgency=urgency))
+            tasks.append(
+                Task(
+                    f"t{i}",
+                    Stop(3 + i, 900, window),
+                    Stop(rng.choice([1, 2]), 600),
+                    passengers=rng.choice([1, 2, 3]),
+                    urgency=urgency,
+                )
+            )
         else:
             tasks.append(Task(f"t{i}", Stop(3 + i, 3600, window), urgency=urgency))
     shift = TimeWindow(7 * H + 1800, 16 * H)
