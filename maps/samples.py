@@ -54,7 +54,10 @@ def build_route(
     start: int,
     loads: dict[str, int] | None = None,
 ) -> Route:
-    """Times along `legs` (first START, last END) with the straight-line travel model."""
+    """Times along `legs` (first START, last END) with the straight-line travel model.
+
+    Like the planner's schedule, the vehicle leaves no earlier than the first stop needs.
+    """
     stops: list[PlannedStop] = []
     t = start
     dist = 0
@@ -91,6 +94,8 @@ def build_route(
             )
         )
         prev = loc
+    if len(stops) > 1 and stops[1].wait:  # leave later rather than wait at the first stop
+        return build_route(vehicle, locations, legs, start + stops[1].wait, loads)
     return Route(vehicle=vehicle, stops=stops, distance=dist, driving=driving)
 
 
