@@ -435,6 +435,11 @@ CATALOG.update(
         "no_draft": {"id": "Belum ada rencana untuk diterbitkan.", "en": "No plan to publish yet."},
         "no_published_plan": {"id": "Belum ada rencana terbit.", "en": "No published plan yet."},
         "link_not_found": {"id": "Tautan rute tidak dikenal.", "en": "Unknown route link."},
+        "link_valid_until": {"id": "Berlaku sampai {at}", "en": "Valid until {at}"},
+        "link_expired_at": {
+            "id": "Tautan sudah kedaluwarsa ({at}): shift hari ini telah selesai.",
+            "en": "The link expired at {at}: this day's shift is over.",
+        },
         "link_expired": {
             "id": "Tautan rute sudah kedaluwarsa.",
             "en": "The route link has expired.",

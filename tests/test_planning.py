@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from dispatch.models import Assignment, DayPlan, PlanStatus, Request, RequestStatus, StopEvent, User
+from dispatch.models import (
+    Assignment,
+    DayPlan,
+    DriverLink,
+    PlanStatus,
+    Request,
+    RequestStatus,
+    StopEvent,
+    User,
+    utcnow,
+)
 from dispatch.services import planning
 from dispatch.services.requests import RequestIn, submit_request
 
@@ -266,3 +276,36 @@ def test_the_page_shows_the_first_plan_while_the_search_goes_on(client, day_setu
     pickup, drop = stops[(refs[0], "pickup")], stops[(refs[0], "delivery")]
     assert pickup["village"] == "Sebulu Ilir" and not pickup["place"]
     assert drop["place"].startswith("RSUD") and not drop["village"]
+
+
+def test_plan_page_says_when_driver_links_stop_working(client, settings, day_setup):
+    """A link shows until when it works; once expired (e.g. a plan published after the
+    shift ended) the page says so instead of offering a dead QR code."""
+    from tests.conftest import login
+
+    DAY, refs = day_setup
+    engine = client.app.state.engine
+    with Session(engine) as db:
+        dispatcher = _dispatcher(db)
+        planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        db.commit()
+        published = planning.publish(
+            db, DAY, settings, dispatcher, expected_version=planning.day_version(db, DAY)
+        )
+        db.commit()
+        links = db.exec(select(DriverLink).where(DriverLink.plan_id == published.id)).all()
+        assert links
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}").text
+    assert page.count("Berlaku sampai") == len(links)
+    assert page.count("/r/") >= len(links) and "<svg" in page
+    assert "kedaluwarsa" not in page
+
+    with Session(engine) as db:
+        for link in db.exec(select(DriverLink).where(DriverLink.plan_id == published.id)):
+            link.expires_at = utcnow() - timedelta(minutes=5)
+            db.add(link)
+        db.commit()
+    page = client.get(f"/plan?day={DAY.isoformat()}").text
+    assert page.count("Tautan sudah kedaluwarsa") == len(links)
+    assert "/r/" not in page and "Berlaku sampai" not in page

@@ -180,7 +180,18 @@ def plan_page(
         for r in view["routes"]:
             if r["tasks"] and published.id == view.get("draft_id"):
                 token = planning.link_token(secret, published.id, int(r["vehicle_id"]))
-                links.append({"vehicle": r["vehicle"], "url": f"{base}/r/{token}", "token": token})
+                found = planning.find_link(db, token)
+                expires = found[0].expires_at if found else None
+                links.append(
+                    {
+                        "vehicle": r["vehicle"],
+                        "url": f"{base}/r/{token}",
+                        "token": token,
+                        "expires": expires,
+                        # e.g. a plan published after the shift ended: say so, no dead QR code
+                        "expired": expires is None or expires <= utcnow(),
+                    }
+                )
     vehicles = [v for v in db.exec(select(Vehicle).order_by(Vehicle.name)) if v.active]
     return render(
         request,
