@@ -14,6 +14,15 @@ on a small machine the load generator shares the cores with the service, and htt
 about twice the CPU per request. The client's own CPU time is reported with the results.
 A request that fails in transport (connection reset) is sent again with the same key, as
 an officer's phone would, and counted in `transport_errors`.
+
+Two ways to load:
+- closed loop (default): each client sends its next submission as soon as the last one is
+  answered. This finds the most the service can take; latency is then mostly time spent
+  queueing, since 50 clients that never pause keep 50 requests in the server at once.
+- `--rate R`: submissions arrive at R a second (Poisson arrivals, seeded), handled by up to
+  `--clients` clients at once: the load of many officers submitting now and then. Latency
+  is measured from when a submission was due, not when a free client sent it, so a backlog
+  in the clients counts against the service too (no coordinated omission).
 """
 
 from __future__ import annotations
@@ -95,10 +104,11 @@ async def main() -> None:
     ap.add_argument("--user", default="officer.tenggarong")
     ap.add_argument("--password", default="officer-demo-2026")
     ap.add_argument("--client", choices=["auto", "aiohttp", "httpx"], default="auto")
+    ap.add_argument("--rate", type=float, help="offered submissions a second (open loop)")
     args = ap.parse_args()
 
     run = uuid.uuid4().hex[:8]
-    rng = random.Random(42)
+    rng = random.Random(run)  # phones differ between runs: no run looks like another's duplicates
     poster, client_kind = make_poster(args.client, args.url, args.clients)
     tok = (
         await poster.form("/api/auth/token", {"username": args.user, "password": args.password})
@@ -119,6 +129,10 @@ async def main() -> None:
         }
         key = f"{run}-{i}"
         jobs.append((key, json.dumps(body).encode(), rng.random() < args.retry_share))
+    due = [0.0] * args.n  # seconds after the start when each submission arrives
+    if args.rate:
+        for i in range(1, args.n):
+            due[i] = due[i - 1] + rng.expovariate(args.rate)
 
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -126,14 +140,14 @@ async def main() -> None:
     mismatched = 0
     transport_errors = 0
     queue: asyncio.Queue = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
+    for i, job in enumerate(jobs):
+        queue.put_nowait((due[i], *job))
 
-    async def send(key: str, body: bytes) -> tuple[int, dict | None]:
+    async def send(key: str, body: bytes, since: float | None) -> tuple[int, dict | None]:
         nonlocal transport_errors
         headers = {**base_headers, "Idempotency-Key": key}
         for attempt in range(TRANSPORT_TRIES):
-            t0 = time.perf_counter()
+            t0 = time.perf_counter() if since is None else since
             try:
                 status, data = await poster.post("/api/requests", body, headers)
             except poster._errors:
@@ -148,9 +162,14 @@ async def main() -> None:
     async def worker() -> None:
         nonlocal mismatched
         while not queue.empty():
-            key, body, retry = queue.get_nowait()
+            at, key, body, retry = queue.get_nowait()
+            since = None
+            if args.rate:
+                since = start + at
+                await asyncio.sleep(max(0.0, since - time.perf_counter()))
             for attempt in range(2 if retry else 1):
-                status, data = await send(key, body)
+                # A retry goes out as soon as the first answer is in; its latency is its own.
+                status, data = await send(key, body, since if attempt == 0 else None)
                 statuses[status] = statuses.get(status, 0) + 1
                 if status in (200, 201):
                     ref = data["reference"]
@@ -158,12 +177,12 @@ async def main() -> None:
                         mismatched += 1
                     acked.setdefault(key, ref)
 
-    cpu0, t0 = time.process_time(), time.perf_counter()
+    cpu0, start = time.process_time(), time.perf_counter()
     try:
         await asyncio.gather(*(worker() for _ in range(args.clients)))
     finally:
         await poster.close()
-    wall = time.perf_counter() - t0
+    wall = time.perf_counter() - start
     client_cpu = time.process_time() - cpu0
 
     engine = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://"))
@@ -181,6 +200,7 @@ async def main() -> None:
         "submissions": args.n,
         "http_requests": sent,
         "clients": args.clients,
+        "mode": f"open loop, {args.rate:g} offered a second" if args.rate else "closed loop",
         "retried": sum(1 for j in jobs if j[2]),
         "wall_s": round(wall, 2),
         "submissions_per_s": round(args.n / wall, 1),

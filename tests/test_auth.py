@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlmodel import select
 
+from dispatch import security
 from dispatch.models import ApiToken, AuditLog, User, utcnow
 from dispatch.setup import demo_password
 from tests.conftest import csrf_of, login
@@ -122,17 +124,37 @@ def _token(client, username: str, password: str | None = None) -> str:
     return r.json()["access_token"]
 
 
-def test_bearer_token_works_until_it_expires(client, db):
+def test_bearer_token_works_until_it_expires(client, monkeypatch):
     token = _token(client, "dispatcher")
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/me", headers=auth).json()["role"] == "dispatcher"
-    for row in db.exec(select(ApiToken)).all():
-        row.expires_at = utcnow() - timedelta(seconds=1)
-        db.add(row)
-    db.commit()
+    assert client.get("/api/me", headers=auth).json()["role"] == "dispatcher"  # checked again
+    minutes = client.app.state.settings.security.token_minutes
+    later = utcnow() + timedelta(minutes=minutes, seconds=1)
+    monkeypatch.setattr(security, "utcnow", lambda: later)
     expired = client.get("/api/me", headers=auth)
     assert expired.status_code == 401
     assert expired.headers["www-authenticate"] == "Bearer"
+
+
+def test_a_token_removed_from_the_database_stops_working_within_seconds(client, db):
+    """Another worker process revoked it: this one notices when its short memory lapses."""
+    token = _token(client, "dispatcher")
+    auth = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=auth).status_code == 200
+    for row in db.exec(select(ApiToken)).all():
+        db.delete(row)
+    db.commit()
+    clock = [time.monotonic()]
+    cache = security.TokenCache(ttl_s=10, timer=lambda: clock[0])
+    user = db.exec(select(User).where(User.username == "dispatcher")).one()
+    cache.put(token, user, utcnow() + timedelta(hours=1))
+    first, second = cache.get(token), cache.get(token)
+    assert first is not None and first.username == "dispatcher" and first is not second
+    clock[0] += 11
+    assert cache.get(token) is None
+    security.TOKENS.clear()  # the app's own memory lapsing, without waiting ten seconds
+    assert client.get("/api/me", headers=auth).status_code == 401
 
 
 def test_wrong_password_on_the_api_is_401(client):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from cachetools import LRUCache
 
 from dispatch.geocoding.base import Candidate
 
@@ -71,7 +72,7 @@ class NominatimProvider:
         self.limit = limit
         self.locate = locate
         self.cache_size = cache_size
-        self._cache: OrderedDict[str, list[Candidate]] = OrderedDict()
+        self._cache: LRUCache[str, list[Candidate]] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
         self.requests = 0  # requests sent (for tests and metrics)
         self.failures = 0
@@ -84,9 +85,9 @@ class NominatimProvider:
             query = f"{query}, {district}"
         cache_key = query.lower()
         with self._lock:
-            if cache_key in self._cache:
-                self._cache.move_to_end(cache_key)
-                return list(self._cache[cache_key])
+            cached = self._cache.get(cache_key)
+        if cached is not None:
+            return list(cached)
         kwargs: dict[str, Any] = {
             "exactly_one": False,
             "limit": self.limit,
@@ -110,8 +111,6 @@ class NominatimProvider:
             return []  # failures are not cached: the next call may succeed
         with self._lock:
             self._cache[cache_key] = out
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
         return list(out)
 
     def _candidate(self, loc: Any, rank: int) -> Candidate | None:

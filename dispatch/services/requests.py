@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import String, bindparam, case, cast, func, or_
 from sqlalchemy.exc import IntegrityError
@@ -218,13 +219,14 @@ def _reference(session: Session, settings: Settings, now: datetime) -> str:
     return f"{settings.region.reference_prefix}-{day}-{n:04d}"
 
 
-_DESTINATIONS: dict[PlaceKind, tuple[float, int]] = {}  # kind -> (cached at, place id)
-_DESTINATION_TTL = 60.0
+_DESTINATIONS: TTLCache[PlaceKind, int] = TTLCache(maxsize=16, ttl=60.0)  # kind -> place id
+_DESTINATIONS_LOCK = threading.Lock()  # cachetools' caches are not thread-safe on their own
 
 
 def forget_destinations() -> None:
     """Called when places change; other workers see the change within the TTL."""
-    _DESTINATIONS.clear()
+    with _DESTINATIONS_LOCK:
+        _DESTINATIONS.clear()
 
 
 def _destination(session: Session, data: RequestIn) -> int | None:
@@ -237,14 +239,16 @@ def _destination(session: Session, data: RequestIn) -> int | None:
         if place is None or place.kind != kind:
             raise UserError("destination_invalid", kind=kind.value)
         return place.id
-    cached = _DESTINATIONS.get(kind)
-    if cached is not None and time.monotonic() - cached[0] < _DESTINATION_TTL:
-        return cached[1]
+    with _DESTINATIONS_LOCK:
+        cached = _DESTINATIONS.get(kind)
+    if cached is not None:
+        return cached
     q = select(Place.id).where(Place.kind == kind, Place.active == True)  # noqa: E712
     place_id = session.exec(q.order_by(Place.id)).first()
     if place_id is None:
         raise UserError("destination_missing", kind=kind.value)
-    _DESTINATIONS[kind] = (time.monotonic(), place_id)
+    with _DESTINATIONS_LOCK:
+        _DESTINATIONS[kind] = place_id
     return place_id
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from sqlalchemy import create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -30,7 +30,7 @@ _SQLITE_UPSERT = _upsert(sqlite_insert)
 
 
 @lru_cache(maxsize=4)
-def _counter_engine(url: str) -> Engine:
+def _counter_engine(url: URL) -> Engine:
     """A small pool of its own: a caller holding a connection of the main pool must never
     wait for another connection of that same pool (that is how pools deadlock).
 
@@ -46,7 +46,7 @@ def _counter_engine(url: str) -> Engine:
     not stored either: numbers may be reused for them, never for a stored request. The
     unique index on `request.reference` stands behind that.
     """
-    if url.startswith("postgresql"):
+    if url.get_backend_name() == "postgresql":
         engine = create_engine(url, pool_size=10, max_overflow=10, isolation_level="AUTOCOMMIT")
 
         @event.listens_for(engine, "connect")
@@ -66,7 +66,7 @@ def next_value(session: Session, key: str) -> int:
     queue them all. A failed submission leaves a gap in the numbers, never a duplicate.
     """
     bind = session.get_bind()
-    engine = _counter_engine(bind.url.render_as_string(hide_password=False))
+    engine = _counter_engine(bind.url)
     if engine.dialect.name != "postgresql":
         with engine.begin() as conn:
             return int(conn.execute(_SQLITE_UPSERT, {"key": key}).scalar_one())

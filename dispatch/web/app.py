@@ -123,6 +123,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         redoc_url=None,
         openapi_url="/api/openapi.json",
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        # FastAPI's native OpenTelemetry looks up the global providers on every request;
+        # Jangkau has no collector (its logs are its telemetry), so that is pure cost.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.database_url)
