@@ -6,11 +6,12 @@ The routes are computed here with a straight-line travel model (great-circle × 
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from geopy.distance import great_circle
 
 from maps.model import Place, PlaceKind, PlanView, StopInfo, VehicleInfo
 from routing.model import (
@@ -27,15 +28,6 @@ from routing.model import (
 
 CIRCUITY = 1.45
 SPEED = 40 / 3.6  # m/s
-
-
-def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 2 * 6371000 * math.asin(math.sqrt(h))
 
 
 @dataclass(frozen=True)
@@ -67,7 +59,7 @@ def build_route(
     for leg in legs:
         loc = locations[leg.location]
         if prev is not None:
-            d = haversine((prev.lat, prev.lon), (loc.lat, loc.lon)) * CIRCUITY
+            d = great_circle((prev.lat, prev.lon), (loc.lat, loc.lon)).meters * CIRCUITY
             dt = int(d / SPEED)
             dist += int(d)
             driving += dt
