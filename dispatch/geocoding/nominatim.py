@@ -71,7 +71,6 @@ class NominatimProvider:
         self.country_codes = country_codes
         self.limit = limit
         self.locate = locate
-        self.cache_size = cache_size
         self._cache: LRUCache[str, list[Candidate]] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
         self.requests = 0  # requests sent (for tests and metrics)
