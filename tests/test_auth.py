@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 
@@ -155,6 +156,39 @@ def test_a_token_removed_from_the_database_stops_working_within_seconds(client, 
     assert cache.get(token) is None
     security.TOKENS.clear()  # the app's own memory lapsing, without waiting ten seconds
     assert client.get("/api/me", headers=auth).status_code == 401
+
+
+def test_many_callers_with_fresh_tokens_are_served_by_a_small_pool(settings, engine, client):
+    """Thirty API calls arrive at once, each token unknown to this process, with one worker
+    thread and two pooled connections: every call is answered. (Had each request kept the
+    connection its token check took while it waited for the thread, the threads would wait
+    for connections held by requests waiting for threads, until the pool timed out.)"""
+    import anyio.to_thread
+    import httpx
+    from sqlalchemy import create_engine
+
+    from dispatch.web.app import create_app
+
+    token = _token(client, "dispatcher")
+    extra = {"check_same_thread": False} if engine.dialect.name == "sqlite" else {}
+    small = create_engine(
+        engine.url, pool_size=2, max_overflow=0, pool_timeout=3, connect_args=extra
+    )
+    app = create_app(settings, small)
+
+    async def burst() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 1
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            auth = {"Authorization": f"Bearer {token}"}
+            replies = await asyncio.gather(*(http.get("/api/me", headers=auth) for _ in range(30)))
+        return [r.status_code for r in replies]
+
+    security.TOKENS.clear()
+    try:
+        assert asyncio.run(burst()) == [200] * 30
+    finally:
+        small.dispose()
 
 
 def test_wrong_password_on_the_api_is_401(client):

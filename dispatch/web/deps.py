@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Depends, Request
 from sqlmodel import Session
@@ -15,6 +16,8 @@ from dispatch.errors import UserError
 from dispatch.i18n import pick_language
 from dispatch.models import Role, User
 from dispatch.security import cached_token_user, find_session, find_token_user
+
+T = TypeVar("T")
 
 SESSION_COOKIE = "jk_session"
 ANON_CSRF_COOKIE = "jk_csrf"
@@ -79,16 +82,34 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _look_up(db: Session, find: Callable[[Session, str], T], credential: str) -> T:
+    """Look a credential up, then end that read-only transaction at once.
+
+    The connection goes back to the pool while the request waits for a worker thread to run
+    its route. Held there, under load, waiting requests took every pooled connection while
+    the threads that would serve them waited for one: a stall until the pool's timeout.
+    """
+    try:
+        found = find(db, credential)
+    except Exception:
+        db.rollback()
+        raise
+    db.commit()  # not a rollback: that would expire the user just loaded
+    return found
+
+
 async def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
     """Async, with the database reached through the thread pool only when needed: a bearer
     token checked a moment ago, or no credentials at all, cost no hop and no query."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         token = auth[7:].strip()
-        user = cached_token_user(token) or await run_in_threadpool(find_token_user, db, token)
+        user = cached_token_user(token) or await run_in_threadpool(
+            _look_up, db, find_token_user, token
+        )
         return Principal(user, "token") if user else None
     cookie = request.cookies.get(SESSION_COOKIE)
-    found = await run_in_threadpool(find_session, db, cookie) if cookie else None
+    found = await run_in_threadpool(_look_up, db, find_session, cookie) if cookie else None
     if found is None:
         return None
     ws, user = found
