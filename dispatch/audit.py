@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlmodel import Session
 
-from dispatch.models import AuditLog, User
+from dispatch.models import AuditLog, User, utcnow
+
+
+def entry(
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    *,
+    actor: User | int | None = None,
+    client: str | None = None,
+    fields: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The values of an audit row (for a caller that writes it with its own statement)."""
+    return {
+        "at": utcnow(),
+        "actor_id": actor.id if isinstance(actor, User) else actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": None if entity_id is None else str(entity_id)[:40],
+        "client": (client or None) and client[:64],
+        "fields": ",".join(sorted(fields))[:400],
+    }
 
 
 def record(
@@ -20,14 +42,5 @@ def record(
     fields: Iterable[str] = (),
 ) -> None:
     """Add an audit row to the caller's unit of work (it commits with the change)."""
-    actor_id = actor.id if isinstance(actor, User) else actor
-    session.add(
-        AuditLog(
-            actor_id=actor_id,
-            action=action,
-            entity=entity,
-            entity_id=None if entity_id is None else str(entity_id)[:40],
-            client=(client or None) and client[:64],
-            fields=",".join(sorted(fields))[:400],
-        )
-    )
+    row = entry(action, entity, entity_id, actor=actor, client=client, fields=fields)
+    session.add(AuditLog(**row))

@@ -14,10 +14,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cachetools import TTLCache
 from sqlalchemy import event
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, delete, select
 
-from dispatch.models import ApiToken, User, WebSession, utcnow
+from dispatch.models import ApiToken, User, WebSession, as_stored, utcnow
 
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of a login for an unknown user like a real one.
@@ -121,9 +120,7 @@ class TokenCache:
             entry = self._entries.get(_digest(token))
         if entry is None or entry[1] <= utcnow():
             return None
-        user = User(**entry[0])
-        make_transient_to_detached(user)  # a stored row, as a query would have returned it
-        return user
+        return as_stored(User, entry[0])  # a copy of its own for each request
 
     def put(self, token: str, user: User, expires_at: datetime) -> None:
         with self._lock:

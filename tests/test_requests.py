@@ -68,6 +68,24 @@ def test_officer_submits_and_gets_a_reference_and_normalised_phone(client, offic
     assert [e.to_status.value for e in events] == ["new"]
 
 
+def test_the_answer_to_a_submission_is_what_was_stored(client, officer, dispatcher, db):
+    """The answer is built without reading the row back: it must still match the row."""
+    r = client.post("/api/requests", headers=officer, json=_body(window_start="08:00"))
+    assert r.status_code == 201, r.text
+    answered = r.json()
+    later = client.get(f"/api/requests/{answered['reference']}", headers=dispatcher).json()
+    assert {k: later[k] for k in answered} == answered
+    assert answered["version"] == 1 and answered["verified"] is True
+    stored = db.exec(select(Request).where(Request.reference == answered["reference"])).one()
+    created = db.exec(
+        select(AuditLog)
+        .where(AuditLog.entity == "request", AuditLog.entity_id == str(stored.id))
+        .order_by(AuditLog.id)
+    ).all()
+    assert [a.action for a in created] == ["create", "view"]  # the dispatcher opened it
+    assert "survivor_name" in created[0].fields and "Nama Rahasia" not in created[0].fields
+
+
 def test_bad_phone_gets_an_actionable_message(client, officer):
     r = client.post("/api/requests", headers=officer, json=_body(contact_phone="12345"))
     assert r.status_code == 422

@@ -12,7 +12,6 @@ from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import String, bindparam, case, cast, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from dispatch import audit
@@ -32,7 +31,9 @@ from dispatch.models import (
     Urgency,
     User,
     Village,
+    as_stored,
     utcnow,
+    with_defaults,
 )
 from dispatch.services.phones import normalise_phone
 from dispatch.services.sequences import next_value
@@ -288,56 +289,52 @@ def submit_request(
         if data.urgency == Urgency.TERJADWAL:
             raise UserError("date_required")
         available = now.astimezone(settings.region.tz).date()
-    req = Request(
-        reference=_reference(session, settings, now),
-        kind=data.kind,
-        urgency=data.urgency,
-        verified=verified,
-        village_code=where.village_code,
-        district_code=where.district_code,
-        address=data.address.strip(),
-        landmark=data.landmark.strip(),
-        lat=where.lat,
-        lon=where.lon,
-        precision=where.precision,
-        location_source=where.source[:60],
-        location_flag=where.flag,
-        destination_id=destination_id,
-        adults=data.adults,
-        children=data.children,
-        needs_wheelchair=data.needs_wheelchair,
-        needs_infant_seat=data.needs_infant_seat,
-        needs_female_staff=data.needs_female_staff,
-        available_date=available,
-        window_start=data.window_start,
-        window_end=data.window_end,
-        onsite_minutes=(
+    values = {
+        "reference": _reference(session, settings, now),
+        "kind": data.kind,
+        "urgency": data.urgency,
+        "verified": verified,
+        "village_code": where.village_code,
+        "district_code": where.district_code,
+        "address": data.address.strip(),
+        "landmark": data.landmark.strip(),
+        "lat": where.lat,
+        "lon": where.lon,
+        "precision": where.precision,
+        "location_source": where.source[:60],
+        "location_flag": where.flag,
+        "destination_id": destination_id,
+        "adults": data.adults,
+        "children": data.children,
+        "needs_wheelchair": data.needs_wheelchair,
+        "needs_infant_seat": data.needs_infant_seat,
+        "needs_female_staff": data.needs_female_staff,
+        "available_date": available,
+        "window_start": data.window_start,
+        "window_end": data.window_end,
+        "onsite_minutes": (
             data.onsite_minutes
             if data.onsite_minutes is not None
             else DEFAULT_ONSITE.get(data.kind, 15)
         ),
-        contact_phone=phone,
-        survivor_name=data.survivor_name.strip(),
-        notes=data.notes.strip(),
-        safe_contact=data.safe_contact.strip(),
-        created_by=actor.id if actor else None,
-        idempotency_key=key,
-        created_at=now,
-        updated_at=now,
-    )
-    event = RequestEvent(request_id=0, to_status=RequestStatus.NEW, actor_id=req.created_by, at=now)
-    trail = _Collect()
-    audit.record(
-        trail,
+        "contact_phone": phone,
+        "survivor_name": data.survivor_name.strip(),
+        "notes": data.notes.strip(),
+        "safe_contact": data.safe_contact.strip(),
+        "created_by": actor.id if actor else None,
+        "idempotency_key": key,
+        "created_at": now,
+        "updated_at": now,
+    }
+    trail = audit.entry(
         "create",
         "request",
-        0,
         actor=actor,
         client=client,
         fields=[f for f in RequestIn.model_fields if getattr(data, f, None)],
     )
     try:
-        req.id, req.duplicate_of = _insert(session, req, event, trail.row, phone)
+        req = _insert(session, values, trail)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -349,20 +346,7 @@ def submit_request(
     return req, True
 
 
-class _Collect:
-    """Takes the row `audit.record` would add, so it is written by the statement below."""
-
-    row: AuditLog
-
-    def add(self, row: AuditLog) -> None:
-        self.row = row
-
-
 _R, _E, _A = Request.__table__, RequestEvent.__table__, AuditLog.__table__
-
-
-def _values(obj, table, *skip: str) -> dict:
-    return {c.key: getattr(obj, c.key) for c in table.columns if c.key not in ("id", *skip)}
 
 
 def _columns(table, *skip: str) -> list[str]:
@@ -418,38 +402,47 @@ def _insert_statements():
 
 
 _INSERTS = _insert_statements()
+_REQUEST_COLUMNS = _columns(_R)
 
 
-def _insert(
-    session: Session, req: Request, event: RequestEvent, entry: AuditLog, phone: str
-) -> tuple[int, int | None]:
-    """Insert the request, its first history event and its audit row; return (id, duplicate_of).
+def _insert(session: Session, values: dict, trail: dict) -> Request:
+    """Insert the request, its first history event and its audit row; return the request.
 
     Core statements, not the ORM's unit of work. On PostgreSQL it is one statement (the
-    event and audit rows are written by CTEs from the request's new id), so one round trip
-    instead of four. The earlier open request for the same village and phone within 24 h
-    is found by a subquery of that same statement. `req` is then attached to the session as
-    a stored object, exactly as a flush would have left it.
+    event and audit rows are written by CTEs from the request's new id), sent in autocommit
+    when the session has nothing else under way: one statement is atomic on its own, so the
+    BEGIN and COMMIT round trips would add nothing. The earlier open request for the same
+    village and phone within 24 h is found by a subquery of that same statement. The request
+    is then attached to the session as a stored object, as a flush would have left it.
     """
-    check = req.village_code is not None and bool(phone)
+    row = with_defaults(Request, values)
+    check = row["village_code"] is not None and bool(row["contact_phone"])
     ins, combined = _INSERTS[check]
-    params = _values(req, _R)
-    params["dup_since"] = req.created_at - timedelta(hours=24)
-    ev = _values(event, _E, "request_id")
-    au = _values(entry, _A, "entity_id")
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        params.update({f"ev_{k}": v for k, v in ev.items()})
-        params.update({f"au_{k}": v for k, v in au.items()})
+    params = {k: row[k] for k in _REQUEST_COLUMNS}
+    params["dup_since"] = row["created_at"] - timedelta(hours=24)
+    event = {
+        "from_status": None,
+        "to_status": RequestStatus.NEW,
+        "actor_id": row["created_by"],
+        "at": row["created_at"],
+        "note": "",
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        alone = not session.in_transaction()
+        conn = session.connection(
+            execution_options={"isolation_level": "AUTOCOMMIT"} if alone else None
+        )
+        params.update({f"ev_{k}": v for k, v in event.items()})
+        params.update({f"au_{k}": v for k, v in trail.items() if k != "entity_id"})
         rid, dup = conn.execute(combined, params).one()
     else:
+        conn = session.connection()
         rid, dup = conn.execute(ins, params).one()
-        conn.execute(_E.insert().values(request_id=rid, **ev))
-        conn.execute(_A.insert().values(entity_id=str(rid)[:40], **au))
-    req.id, req.duplicate_of = rid, dup
-    make_transient_to_detached(req)
+        conn.execute(_E.insert().values(request_id=rid, **event))
+        conn.execute(_A.insert().values({**trail, "entity_id": str(rid)[:40]}))
+    req = as_stored(Request, {**row, "id": rid, "duplicate_of": dup})
     session.add(req)
-    return rid, dup
+    return req
 
 
 # ---- who sees what ------------------------------------------------------------------------
