@@ -30,11 +30,11 @@ M = TypeVar("M", bound=SQLModel)
 
 
 def with_defaults(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
-    """Every field of `model`: the values given, the model's defaults for the rest."""
+    """The values given, and the model's defaults for the other fields that have one."""
     row = {
         name: field.get_default(call_default_factory=True)
         for name, field in model.model_fields.items()
-        if name not in values
+        if name not in values and not field.is_required()
     }
     row.update(values)
     return row
@@ -45,8 +45,10 @@ def as_stored(model: type[M], values: dict[str, Any]) -> M:
 
     For rows written by a Core statement (the hot intake path) or remembered between
     requests: SQLModel's constructor sets each field through SQLAlchemy's instrumentation,
-    ten times the cost of this. Fields not given take the model's defaults; values are
-    not validated, so they must be what the database holds (the row's primary key included).
+    ten times the cost of this. Fields not given take the model's defaults, or are left
+    unloaded when they have none (reading one then needs a session, as with a deferred
+    column). Values are not validated: they must be what the database holds, the row's
+    primary key included.
     """
     row = with_defaults(model, values)
     obj = model._sa_class_manager.new_instance()  # __new__ and SQLAlchemy's state, no __init__

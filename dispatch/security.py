@@ -124,7 +124,8 @@ class TokenCache:
 
     def put(self, token: str, user: User, expires_at: datetime) -> None:
         with self._lock:
-            self._entries[_digest(token)] = (user.model_dump(), expires_at)
+            # Never the password hash: memory dumps and debuggers have no use for it.
+            self._entries[_digest(token)] = (user.model_dump(exclude={"password_hash"}), expires_at)
 
     def forget_user(self, user_id: int) -> None:
         with self._lock:

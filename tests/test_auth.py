@@ -6,6 +6,8 @@ import asyncio
 import time
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.orm.exc import DetachedInstanceError
 from sqlmodel import select
 
 from dispatch import security
@@ -156,6 +158,22 @@ def test_a_token_removed_from_the_database_stops_working_within_seconds(client, 
     assert cache.get(token) is None
     security.TOKENS.clear()  # the app's own memory lapsing, without waiting ten seconds
     assert client.get("/api/me", headers=auth).status_code == 401
+
+
+def test_the_token_memory_holds_no_password_hash(client, db):
+    token = _token(client, "officer.tenggarong")
+    user = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+    cache = security.TokenCache()
+    cache.put(token, user, utcnow() + timedelta(hours=1))
+    remembered = cache.get(token)
+    assert (remembered.username, remembered.role, remembered.district_code) == (
+        user.username,
+        user.role,
+        user.district_code,
+    )
+    assert "password_hash" not in remembered.__dict__
+    with pytest.raises(DetachedInstanceError):  # only a database session could load it
+        _ = remembered.password_hash
 
 
 def test_many_callers_with_fresh_tokens_are_served_by_a_small_pool(settings, engine, client):
