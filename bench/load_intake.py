@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import time
@@ -92,6 +93,30 @@ def make_poster(kind: str, base: str, clients: int):
         else:
             kind = "aiohttp"
     return (AiohttpPoster if kind == "aiohttp" else HttpxPoster)(base, clients), kind
+
+
+def machine_ms() -> float:
+    """A fixed pure-Python loop, best of three: machines of the same kind differ from day to
+    day (this one has ranged over nearly twice), and every figure here moves with it."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t)
+    return round(best * 1000, 1)
+
+
+def busy_cpu_s() -> float | None:
+    """CPU time the whole machine has spent busy (Linux), to price a request in CPU."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 async def main() -> None:
@@ -177,6 +202,8 @@ async def main() -> None:
                         mismatched += 1
                     acked.setdefault(key, ref)
 
+    reference_ms = machine_ms()
+    busy0 = busy_cpu_s()
     cpu0, start = time.process_time(), time.perf_counter()
     try:
         await asyncio.gather(*(worker() for _ in range(args.clients)))
@@ -184,6 +211,7 @@ async def main() -> None:
         await poster.close()
     wall = time.perf_counter() - start
     client_cpu = time.process_time() - cpu0
+    busy1 = busy_cpu_s()
 
     engine = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
@@ -210,6 +238,11 @@ async def main() -> None:
         "p99_ms": round(lat[int(0.99 * (len(lat) - 1))] * 1000, 1),
         "client_cpu_s": round(client_cpu, 2),
         "client_cpu_ms_per_request": round(client_cpu / sent * 1000, 2),
+        # Service, PostgreSQL and this client together (they share the machine).
+        "machine_cpu_ms_per_request": (
+            round((busy1 - busy0) / sent * 1000, 2) if busy0 is not None else None
+        ),
+        "machine_reference_loop_ms": reference_ms,
         "statuses": statuses,
         "transport_errors": transport_errors,
         "acknowledged": len(acked),
