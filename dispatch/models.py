@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, DateTime, Text
+from sqlalchemy import Column, DateTime, Index, Text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeDecorator
@@ -203,6 +203,12 @@ class Vehicle(SQLModel, table=True):
 
 class Request(SQLModel, table=True):
     """A pickup, escort or visit request. Personal fields are erased after retention."""
+
+    # The duplicate check at intake (same phone and village within 24 hours) reads this
+    # index alone; by the village alone it read the village's whole history every time.
+    __table_args__ = (
+        Index("ix_request_duplicate_check", "contact_phone", "village_code", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, index=True, max_length=24)
