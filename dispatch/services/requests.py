@@ -35,8 +35,8 @@ from dispatch.models import (
     utcnow,
     with_defaults,
 )
+from dispatch.services import sequences
 from dispatch.services.phones import normalise_phone
-from dispatch.services.sequences import next_value
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 SENSITIVE = ("survivor_name", "notes", "safe_contact", "contact_phone", "address", "landmark")
@@ -214,12 +214,6 @@ def locate(data: RequestIn, settings: Settings) -> Located:
     )
 
 
-def _reference(session: Session, settings: Settings, now: datetime) -> str:
-    day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
-    n = next_value(session, f"ref:{day}")
-    return f"{settings.region.reference_prefix}-{day}-{n:04d}"
-
-
 _DESTINATIONS: TTLCache[PlaceKind, int] = TTLCache(maxsize=16, ttl=60.0)  # kind -> place id
 _DESTINATIONS_LOCK = threading.Lock()  # cachetools' caches are not thread-safe on their own
 
@@ -290,7 +284,6 @@ def submit_request(
             raise UserError("date_required")
         available = now.astimezone(settings.region.tz).date()
     values = {
-        "reference": _reference(session, settings, now),
         "kind": data.kind,
         "urgency": data.urgency,
         "verified": verified,
@@ -334,7 +327,8 @@ def submit_request(
         fields=[f for f in RequestIn.model_fields if getattr(data, f, None)],
     )
     try:
-        req = _insert(session, values, trail)
+        day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
+        req = _insert(session, values, trail, f"{settings.region.reference_prefix}-{day}-", day)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -373,7 +367,9 @@ def _insert_statements():
         row = {k: bindparam(k, type_=_R.c[k].type) for k in _columns(_R)}
         row["duplicate_of"] = dup if check else None
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
-        new = ins.cte("new_request")
+        row["reference"] = sequences.day_number()
+        new = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of, _R.c.reference)
+        new = new.cte("new_request")
         ev = _E.insert().from_select(
             _columns(_E),
             select(
@@ -396,7 +392,9 @@ def _insert_statements():
         )
         out[check] = (
             ins,
-            select(new.c.id, new.c.duplicate_of).add_cte(ev.cte("ev"), au.cte("au")),
+            select(new.c.id, new.c.duplicate_of, new.c.reference).add_cte(
+                ev.cte("ev"), au.cte("au")
+            ),
         )
     return out
 
@@ -405,20 +403,21 @@ _INSERTS = _insert_statements()
 _REQUEST_COLUMNS = _columns(_R)
 
 
-def _insert(session: Session, values: dict, trail: dict) -> Request:
+def _insert(session: Session, values: dict, trail: dict, ref_prefix: str, day: str) -> Request:
     """Insert the request, its first history event and its audit row; return the request.
 
     Core statements, not the ORM's unit of work. On PostgreSQL it is one statement (the
     event and audit rows are written by CTEs from the request's new id), sent in autocommit
     when the session has nothing else under way: one statement is atomic on its own, so the
     BEGIN and COMMIT round trips would add nothing. The earlier open request for the same
-    village and phone within 24 h is found by a subquery of that same statement. The request
-    is then attached to the session as a stored object, as a flush would have left it.
+    village and phone within 24 h is found by a subquery of that same statement, and the
+    reference's number is drawn by it too (see `sequences`). The request is then attached
+    to the session as a stored object, as a flush would have left it.
     """
     row = with_defaults(Request, values)
     check = row["village_code"] is not None and bool(row["contact_phone"])
     ins, combined = _INSERTS[check]
-    params = {k: row[k] for k in _REQUEST_COLUMNS}
+    params = {k: row.get(k) for k in _REQUEST_COLUMNS}
     params["dup_since"] = row["created_at"] - timedelta(hours=24)
     event = {
         "from_status": None,
@@ -434,13 +433,17 @@ def _insert(session: Session, values: dict, trail: dict) -> Request:
         )
         params.update({f"ev_{k}": v for k, v in event.items()})
         params.update({f"au_{k}": v for k, v in trail.items() if k != "entity_id"})
-        rid, dup = conn.execute(combined, params).one()
+        params["ref_prefix"] = ref_prefix
+        params["ref_base"] = sequences.day_base(conn, f"base:{day}", autocommit=alone)
+        rid, dup, reference = conn.execute(combined, params).one()
     else:
+        reference = f"{ref_prefix}{sequences.next_value(session, f'ref:{day}'):04d}"
+        params["reference"] = reference
         conn = session.connection()
         rid, dup = conn.execute(ins, params).one()
         conn.execute(_E.insert().values(request_id=rid, **event))
         conn.execute(_A.insert().values({**trail, "entity_id": str(rid)[:40]}))
-    req = as_stored(Request, {**row, "id": rid, "duplicate_of": dup})
+    req = as_stored(Request, {**row, "id": rid, "duplicate_of": dup, "reference": reference})
     session.add(req)
     return req
 
