@@ -295,7 +295,8 @@ class ApiToken(SQLModel, table=True):
 
 
 class Counter(SQLModel, table=True):
-    """Named sequences, e.g. the daily number in reference codes (KKR-20261128-0042)."""
+    """The day's numbering of reference codes (KKR-20261128-0042): on SQLite the count so
+    far (`ref:` keys), on PostgreSQL the day's base in its sequence (`base:` keys)."""
 
     key: str = Field(primary_key=True, max_length=40)
     value: int = 0
