@@ -326,8 +326,8 @@ def submit_request(
         client=client,
         fields=[f for f in RequestIn.model_fields if getattr(data, f, None)],
     )
+    day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
     try:
-        day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
         req = _insert(session, values, trail, f"{settings.region.reference_prefix}-{day}-", day)
         session.commit()
     except IntegrityError:
@@ -366,10 +366,15 @@ def _insert_statements():
     for check in (True, False):
         row = {k: bindparam(k, type_=_R.c[k].type) for k in _columns(_R)}
         row["duplicate_of"] = dup if check else None
+        # SQLite: the reference is bound; PostgreSQL: the statement draws its number.
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
-        row["reference"] = sequences.day_number()
-        new = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of, _R.c.reference)
-        new = new.cte("new_request")
+        numbered = {**row, "reference": sequences.day_number()}
+        new = (
+            _R.insert()
+            .values(numbered)
+            .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference)
+            .cte("new_request")
+        )
         ev = _E.insert().from_select(
             _columns(_E),
             select(

@@ -54,7 +54,7 @@ _PG_BASE = text(
 )
 
 # (database, day key) -> base, once stored: a stored base never changes.
-_BASES: dict[tuple[str, str], int] = {}
+_BASES: dict[tuple[URL, str], int] = {}
 _BASES_LOCK = threading.Lock()
 
 
@@ -78,7 +78,7 @@ def day_base(conn: Connection, key: str, *, autocommit: bool) -> int:
     Run on the caller's connection. In the caller's transaction (`autocommit` false), a base
     this call inserted is not remembered: the transaction may yet roll back.
     """
-    memo = (conn.engine.url.render_as_string(hide_password=True), key)
+    memo = (conn.engine.url, key)
     with _BASES_LOCK:
         base = _BASES.get(memo)
     if base is not None:
