@@ -66,6 +66,9 @@ def test_officer_submits_and_gets_a_reference_and_normalised_phone(client, offic
     assert stored.precision is not None and stored.lat is not None
     events = db.exec(select(RequestEvent).where(RequestEvent.request_id == stored.id)).all()
     assert [e.to_status.value for e in events] == ["new"]
+    # the history says who and when: the officer, at the moment the request was stored
+    assert stored.created_by is not None and events[0].actor_id == stored.created_by
+    assert events[0].at == stored.created_at and events[0].from_status is None
 
 
 def test_the_answer_to_a_submission_is_what_was_stored(client, officer, dispatcher, db):
@@ -84,6 +87,7 @@ def test_the_answer_to_a_submission_is_what_was_stored(client, officer, dispatch
     ).all()
     assert [a.action for a in created] == ["create", "view"]  # the dispatcher opened it
     assert "survivor_name" in created[0].fields and "Nama Rahasia" not in created[0].fields
+    assert created[0].actor_id == stored.created_by and created[0].at == stored.created_at
 
 
 def test_bad_phone_gets_an_actionable_message(client, officer):

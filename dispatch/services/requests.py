@@ -325,7 +325,7 @@ def submit_request(
         actor=actor,
         client=client,
         fields=[f for f in RequestIn.model_fields if getattr(data, f, None)],
-    )
+    ) | {"at": now}  # the moment the request was stored, as its history says
     day = now.astimezone(settings.region.tz).strftime("%Y%m%d")
     try:
         req = _insert(session, values, trail, f"{settings.region.reference_prefix}-{day}-", day)
@@ -372,25 +372,27 @@ def _insert_statements():
         new = (
             _R.insert()
             .values(numbered)
-            .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference)
+            .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference, _R.c.created_by, _R.c.created_at)
             .cte("new_request")
         )
+        # The history and audit rows take what they share with the request from it: fewer
+        # bound values (at most 50 lets psycopg keep the converted statement, not re-parse it).
+        from_new = {"request_id": new.c.id, "actor_id": new.c.created_by, "at": new.c.created_at}
         ev = _E.insert().from_select(
             _columns(_E),
             select(
                 *(
-                    new.c.id if k == "request_id" else bindparam(f"ev_{k}", type_=_E.c[k].type)
+                    from_new.get(k, bindparam(f"ev_{k}", type_=_E.c[k].type))
                     for k in _columns(_E)
                 )
             ),
         )
+        from_new = {"entity_id": cast(new.c.id, String), **from_new}
         au = _A.insert().from_select(
             _columns(_A),
             select(
                 *(
-                    cast(new.c.id, String)
-                    if k == "entity_id"
-                    else bindparam(f"au_{k}", type_=_A.c[k].type)
+                    from_new.get(k, bindparam(f"au_{k}", type_=_A.c[k].type))
                     for k in _columns(_A)
                 )
             ),
@@ -436,8 +438,8 @@ def _insert(session: Session, values: dict, trail: dict, ref_prefix: str, day: s
         conn = session.connection(
             execution_options={"isolation_level": "AUTOCOMMIT"} if alone else None
         )
-        params.update({f"ev_{k}": v for k, v in event.items()})
-        params.update({f"au_{k}": v for k, v in trail.items() if k != "entity_id"})
+        params.update({f"ev_{k}": event[k] for k in ("from_status", "to_status", "note")})
+        params.update({f"au_{k}": trail[k] for k in ("action", "entity", "client", "fields")})
         params["ref_prefix"] = ref_prefix
         params["ref_base"] = sequences.day_base(conn, f"base:{day}", autocommit=alone)
         rid, dup, reference = conn.execute(combined, params).one()
