@@ -381,20 +381,14 @@ def _insert_statements():
         ev = _E.insert().from_select(
             _columns(_E),
             select(
-                *(
-                    from_new.get(k, bindparam(f"ev_{k}", type_=_E.c[k].type))
-                    for k in _columns(_E)
-                )
+                *(from_new.get(k, bindparam(f"ev_{k}", type_=_E.c[k].type)) for k in _columns(_E))
             ),
         )
         from_new = {"entity_id": cast(new.c.id, String), **from_new}
         au = _A.insert().from_select(
             _columns(_A),
             select(
-                *(
-                    from_new.get(k, bindparam(f"au_{k}", type_=_A.c[k].type))
-                    for k in _columns(_A)
-                )
+                *(from_new.get(k, bindparam(f"au_{k}", type_=_A.c[k].type)) for k in _columns(_A))
             ),
         )
         out[check] = (
