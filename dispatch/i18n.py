@@ -145,6 +145,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Idempotency-Key harus 8–200 karakter ASCII yang terlihat.",
         "en": "Idempotency-Key must be 8–200 visible ASCII characters.",
     },
+    "idempotency_key_race": {
+        "id": "Kiriman dengan Idempotency-Key ini belum selesai. Kirim ulang sebentar lagi.",
+        "en": "A submission with this Idempotency-Key is still under way. Send it again shortly.",
+    },
     "request_not_found": {
         "id": "Permintaan {reference} tidak ditemukan.",
         "en": "Request {reference} not found.",

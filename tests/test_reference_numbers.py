@@ -66,6 +66,42 @@ def test_concurrent_submissions_get_unique_numbers_without_gaps(engine, settings
     assert set(refs) <= set(stored)
 
 
+def test_one_submission_sent_on_many_connections_at_once_is_stored_once(engine, settings):
+    """A phone that resends while the first try is still under way: one request, one
+    history entry, one audit row, and every answer names that request."""
+    officer, answers, errors = _officer(engine), [], []
+    key = f"resend-{datetime.now(UTC).timestamp()}"
+
+    def submit() -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as s:
+                req, created = submit_request(
+                    s, _body(500), settings, actor=officer, idempotency_key=key
+                )
+                answers.append((req.reference, created))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len({ref for ref, _ in answers}) == 1 and len(answers) == 12
+    assert sum(created for _, created in answers) == 1
+    with Session(engine) as s:
+        rows = s.exec(
+            text(
+                "SELECT r.id, (SELECT count(*) FROM requestevent e WHERE e.request_id = r.id),"
+                " (SELECT count(*) FROM auditlog a WHERE a.entity = 'request'"
+                "  AND a.action = 'create' AND a.entity_id = CAST(r.id AS VARCHAR))"
+                " FROM request r WHERE r.reference = :ref"
+            ).bindparams(ref=answers[0][0])
+        ).all()
+    assert [(events, audits) for _, events, audits in rows] == [(1, 1)]
+
+
 def test_a_new_day_starts_again_at_0001(engine, settings, monkeypatch):
     officer = _officer(engine)
     # 2031-03-04 08:00 in Kukar (WITA, UTC+8): a day no other test submits on.

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import String, bindparam, case, cast, func, or_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -330,13 +331,16 @@ def submit_request(
     try:
         req = _insert(session, values, trail, f"{settings.region.reference_prefix}-{day}-", day)
         session.commit()
-    except IntegrityError:
+    except IntegrityError:  # SQLite: the key is taken (PostgreSQL's statement skips it)
         session.rollback()
-        if key:  # the same submission raced in on another connection: answer with it
-            existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
-            if existing is not None:
-                return existing, False
-        raise
+        if not key:
+            raise
+        req = None
+    if req is None:  # a retry, or the same submission raced in on another connection
+        existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
+        if existing is None:
+            raise Conflict("idempotency_key_race")
+        return existing, False
     return req, True
 
 
@@ -370,8 +374,11 @@ def _insert_statements():
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
         numbered = {**row, "reference": sequences.day_number()}
         new = (
-            _R.insert()
+            pg_insert(_R)
             .values(numbered)
+            # a retried key inserts nothing (nor history, nor audit) and returns no row:
+            # no error for the database to log and the driver to raise and roll back
+            .on_conflict_do_nothing(index_elements=[_R.c.idempotency_key])
             .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference, _R.c.created_by, _R.c.created_at)
             .cte("new_request")
         )
@@ -404,8 +411,11 @@ _INSERTS = _insert_statements()
 _REQUEST_COLUMNS = _columns(_R)
 
 
-def _insert(session: Session, values: dict, trail: dict, ref_prefix: str, day: str) -> Request:
-    """Insert the request, its first history event and its audit row; return the request.
+def _insert(
+    session: Session, values: dict, trail: dict, ref_prefix: str, day: str
+) -> Request | None:
+    """Insert the request, its first history event and its audit row; return the request,
+    or None on PostgreSQL when a request with the same idempotency key is stored already.
 
     Core statements, not the ORM's unit of work. On PostgreSQL it is one statement (the
     event and audit rows are written by CTEs from the request's new id), sent in autocommit
@@ -436,7 +446,10 @@ def _insert(session: Session, values: dict, trail: dict, ref_prefix: str, day: s
         params.update({f"au_{k}": trail[k] for k in ("action", "entity", "client", "fields")})
         params["ref_prefix"] = ref_prefix
         params["ref_base"] = sequences.day_base(conn, f"base:{day}", autocommit=alone)
-        rid, dup, reference = conn.execute(combined, params).one()
+        stored = conn.execute(combined, params).first()
+        if stored is None:
+            return None
+        rid, dup, reference = stored
     else:
         reference = f"{ref_prefix}{sequences.next_value(session, f'ref:{day}'):04d}"
         params["reference"] = reference
