@@ -1,0 +1,64 @@
+"""Pooled PostgreSQL connections that the server closed (a restart, a firewall, an idle
+timeout) must not turn into errors for the people using the service."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from dispatch.db import IDLE_PING_SECONDS, make_engine, ping, ping_when_idle
+from tests.conftest import _fresh_pg_database
+from tests.test_setup import PG, _pg_available
+
+pytestmark = [
+    pytest.mark.db,
+    pytest.mark.skipif(not _pg_available(), reason=f"PostgreSQL is not reachable at {PG}"),
+]
+
+
+@pytest.fixture
+def pg_url():
+    url, drop = _fresh_pg_database(PG)
+    yield url
+    drop()
+
+
+def _pooled_backend(engine) -> int:
+    """Use a connection once and leave it in the pool; return its server process id."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(url: str, pid: int) -> None:
+    killer = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with killer.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    killer.dispose()
+
+
+def test_a_connection_closed_while_idle_in_the_pool_is_replaced_unnoticed(pg_url):
+    engine = make_engine(pg_url)
+    pid = _pooled_backend(engine)
+    _terminate(pg_url, pid)
+    time.sleep(IDLE_PING_SECONDS + 0.2)
+    assert _pooled_backend(engine) != pid  # no error: checked on checkout, then replaced
+    engine.dispose()
+
+
+def test_a_connection_closed_just_after_use_fails_one_request_clearly_then_recovers(
+    pg_url, settings
+):
+    from dispatch.web.app import create_app
+
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    ping_when_idle(engine, idle_seconds=600)  # every checkout here is "just after use"
+    ping(engine)
+    client = TestClient(create_app(settings, engine=engine))
+    _terminate(pg_url, _pooled_backend(engine))
+    down = client.get("/healthz")
+    assert down.status_code == 503 and down.json()["database"] == "unreachable"
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    engine.dispose()
