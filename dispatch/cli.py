@@ -113,6 +113,7 @@ def serve(
 
     settings = _settings()
     configure()
+    _check_connections(settings, workers)
     typer.echo(f"Jangkau on http://{host}:{port}  (database: {_db_label(settings.database_url)})")
     uvicorn.run(
         "dispatch.web.app:create_app",
@@ -124,6 +125,28 @@ def serve(
         log_config=None,
         proxy_headers=True,
     )
+
+
+def _check_connections(settings: Settings, workers: int) -> None:
+    """Stop before starting more connection pools than PostgreSQL accepts: under load the
+    last workers would otherwise fail their requests with 'too many clients'."""
+    from sqlalchemy.exc import OperationalError
+
+    from dispatch.db import CONNECTIONS_PER_PROCESS, connection_limit
+
+    try:
+        limit = connection_limit(_engine(settings))
+    except OperationalError:
+        return  # the database is down: serve anyway, /healthz and every page say so
+    need = workers * CONNECTIONS_PER_PROCESS
+    if limit is not None and need > limit:
+        typer.echo(
+            f"Error: --workers {workers} may open {need} PostgreSQL connections "
+            f"({CONNECTIONS_PER_PROCESS} each), and the server accepts {limit}. Use --workers "
+            f"{max(1, limit // CONNECTIONS_PER_PROCESS)} or raise max_connections.",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @user_app.command("add")

@@ -19,6 +19,9 @@ from dispatch.config import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 IDLE_PING_SECONDS = 1.0
+# Connections one process may hold on PostgreSQL: what 50 concurrent submissions need.
+POOL_SIZE, POOL_OVERFLOW = 30, 10
+CONNECTIONS_PER_PROCESS = POOL_SIZE + POOL_OVERFLOW
 
 
 def make_engine(url: str) -> Engine:
@@ -39,7 +42,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    engine = create_engine(url, pool_size=30, max_overflow=10)
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     ping_when_idle(engine)
     return engine
 
@@ -104,3 +107,14 @@ def migrate(engine: Engine | None = None, revision: str = "head") -> None:
 def ping(engine: Engine | None = None) -> None:
     with (engine or get_engine()).connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def connection_limit(engine: Engine) -> int | None:
+    """How many connections the PostgreSQL server accepts from ordinary roles (None on
+    SQLite), so that `serve --workers N` can refuse to start more pools than that."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        total = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+    return total - reserved

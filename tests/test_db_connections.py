@@ -62,3 +62,24 @@ def test_a_connection_closed_just_after_use_fails_one_request_clearly_then_recov
     assert down.status_code == 503 and down.json()["database"] == "unreachable"
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
     engine.dispose()
+
+
+def test_serve_refuses_more_workers_than_postgresql_accepts_connections(pg_url, monkeypatch):
+    from typer.testing import CliRunner
+
+    from dispatch import cli
+    from dispatch.db import connection_limit
+
+    started = []
+    monkeypatch.setenv("JANGKAU_DATABASE_URL", pg_url)
+    monkeypatch.setattr("uvicorn.run", lambda *a, **kw: started.append(kw["workers"]))
+    limit = connection_limit(make_engine(pg_url))
+    too_many = limit // 40 + 1
+    refused = CliRunner().invoke(cli.app, ["serve", "--workers", str(too_many)])
+    assert refused.exit_code == 2 and not started
+    assert f"--workers {too_many} may open {too_many * 40} PostgreSQL connections" in (
+        refused.output
+    )
+    assert "raise max_connections" in refused.output
+    fine = CliRunner().invoke(cli.app, ["serve", "--workers", str(limit // 40)])
+    assert fine.exit_code == 0 and started == [limit // 40]
