@@ -134,19 +134,28 @@ def _check_connections(settings: Settings, workers: int) -> None:
 
     from dispatch.db import CONNECTIONS_PER_PROCESS, connection_limit
 
+    engine = _engine(settings)
     try:
-        limit = connection_limit(_engine(settings))
+        limit = connection_limit(engine)
     except OperationalError:
         return  # the database is down: serve anyway, /healthz and every page say so
-    need = workers * CONNECTIONS_PER_PROCESS
-    if limit is not None and need > limit:
+    finally:
+        engine.dispose()  # the workers open their own pools
+    if limit is None or workers * CONNECTIONS_PER_PROCESS <= limit:
+        return
+    fits = max(1, limit // CONNECTIONS_PER_PROCESS)
+    advice = (
+        f"{workers * CONNECTIONS_PER_PROCESS} PostgreSQL connections "
+        f"({CONNECTIONS_PER_PROCESS} each under load), and the server accepts {limit}"
+    )
+    if workers > fits:
         typer.echo(
-            f"Error: --workers {workers} may open {need} PostgreSQL connections "
-            f"({CONNECTIONS_PER_PROCESS} each), and the server accepts {limit}. Use --workers "
-            f"{max(1, limit // CONNECTIONS_PER_PROCESS)} or raise max_connections.",
+            f"Error: --workers {workers} may open {advice}. Use --workers {fits} "
+            "or raise max_connections.",
             err=True,
         )
         raise typer.Exit(2)
+    typer.echo(f"Warning: one process may open {advice}; raise max_connections.", err=True)
 
 
 @user_app.command("add")

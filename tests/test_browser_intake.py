@@ -46,3 +46,30 @@ def test_form_error_is_shown_in_indonesian(page, live_server):
     page.click("form#rf button[type=submit]")
     page.wait_for_selector("#msg.error")
     assert "tidak valid" in page.inner_text("#msg")
+
+
+def test_a_submission_the_server_could_not_store_is_kept_and_sent_again(page, live_server):
+    """A 503 (database restarting) loses nothing: the form keeps the request on the phone
+    and sends it again, once, with the same Idempotency-Key."""
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    failed = []
+
+    def unavailable(route):
+        failed.append(route.request.headers["idempotency-key"])
+        route.fulfill(status=503, content_type="application/json", body='{"detail": "x"}')
+
+    page.route("**/api/requests", unavailable)
+    page.fill("input[name=village]", "Sebulu Ilir · Sebulu")
+    page.dispatch_event("input[name=village]", "change")
+    page.fill("input[name=contact_phone]", "0812 5550 9876")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#msg.notice")
+    assert "Belum terkirim" in page.inner_text("#msg") and len(failed) == 1
+    page.unroute("**/api/requests")
+    with page.expect_response("**/api/requests") as sent:
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    assert sent.value.request.headers["idempotency-key"] == failed[0]
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    assert "+6281255509876" in page.inner_text("main")
+    assert page.evaluate("localStorage.getItem('jangkau-outbox')") == "[]"

@@ -74,12 +74,28 @@ def test_serve_refuses_more_workers_than_postgresql_accepts_connections(pg_url, 
     monkeypatch.setenv("JANGKAU_DATABASE_URL", pg_url)
     monkeypatch.setattr("uvicorn.run", lambda *a, **kw: started.append(kw["workers"]))
     limit = connection_limit(make_engine(pg_url))
-    too_many = limit // 40 + 1
-    refused = CliRunner().invoke(cli.app, ["serve", "--workers", str(too_many)])
+    fits = max(1, limit // 40)
+    refused = CliRunner().invoke(cli.app, ["serve", "--workers", str(fits + 1)])
     assert refused.exit_code == 2 and not started
-    assert f"--workers {too_many} may open {too_many * 40} PostgreSQL connections" in (
+    assert f"--workers {fits + 1} may open {(fits + 1) * 40} PostgreSQL connections" in (
         refused.output
     )
-    assert "raise max_connections" in refused.output
-    fine = CliRunner().invoke(cli.app, ["serve", "--workers", str(limit // 40)])
-    assert fine.exit_code == 0 and started == [limit // 40]
+    assert f"Use --workers {fits} or raise max_connections" in refused.output
+    fine = CliRunner().invoke(cli.app, ["serve", "--workers", str(fits)])
+    assert fine.exit_code == 0 and started == [fits]
+
+
+def test_one_worker_starts_even_on_a_small_postgresql_server(monkeypatch):
+    from typer.testing import CliRunner
+
+    from dispatch import cli
+
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **kw: started.append(kw["workers"]))
+    monkeypatch.setattr("dispatch.db.connection_limit", lambda engine: 17)
+    monkeypatch.setenv("JANGKAU_DATABASE_URL", PG)
+    result = CliRunner().invoke(cli.app, ["serve"])
+    assert result.exit_code == 0 and started == [1]
+    assert "Warning: one process may open 40 PostgreSQL connections" in result.output
+    refused = CliRunner().invoke(cli.app, ["serve", "--workers", "2"])
+    assert refused.exit_code == 2 and "Use --workers 1" in refused.output

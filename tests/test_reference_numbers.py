@@ -113,6 +113,22 @@ def test_a_new_day_starts_again_at_0001(engine, settings, monkeypatch):
     assert second.reference == "KKR-20310304-0002"
 
 
+def test_a_resent_submission_takes_no_number(engine, settings, monkeypatch):
+    """Phones on weak signal resend; the day's numbers must still run 0001, 0002 without
+    holes that would make the office look for requests that never existed."""
+    officer = _officer(engine)
+    monkeypatch.setattr(svc, "utcnow", lambda: datetime(2031, 3, 6, 0, 0, tzinfo=UTC))
+    with Session(engine, expire_on_commit=False) as s:
+        first, _ = submit_request(s, _body(300), settings, actor=officer, idempotency_key="k" * 8)
+        for _ in range(3):
+            again, created = submit_request(
+                s, _body(300), settings, actor=officer, idempotency_key="k" * 8
+            )
+            assert not created and again.reference == first.reference
+        second, _ = submit_request(s, _body(301), settings, actor=officer, idempotency_key="m" * 8)
+    assert (first.reference, second.reference) == ("KKR-20310306-0001", "KKR-20310306-0002")
+
+
 @pytest.mark.skipif(not _pg_available(), reason=f"PostgreSQL is not reachable at {PG}")
 def test_after_the_upgrade_to_sequence_numbers_a_day_goes_on_where_it_was(settings, monkeypatch):
     url, drop = _fresh_pg_database(PG)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import String, bindparam, case, cast, func, or_
+from sqlalchemy import String, bindparam, case, cast, exists, func, null, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -331,11 +331,11 @@ def submit_request(
     try:
         req = _insert(session, values, trail, f"{settings.region.reference_prefix}-{day}-", day)
         session.commit()
-    except IntegrityError:  # SQLite: the key is taken (PostgreSQL's statement skips it)
+    except IntegrityError as exc:
         session.rollback()
-        if not key:
+        if not (key and "idempotency_key" in str(exc.orig)):
             raise
-        req = None
+        req = None  # SQLite: the same key raced in (PostgreSQL's statement skips it)
     if req is None:  # a retry, or the same submission raced in on another connection
         existing = session.exec(select(Request).where(Request.idempotency_key == key)).first()
         if existing is None:
@@ -373,11 +373,15 @@ def _insert_statements():
         # SQLite: the reference is bound; PostgreSQL: the statement draws its number.
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
         numbered = {**row, "reference": sequences.day_number()}
+        numbered["duplicate_of"] = dup if check else null()
+        # A resent key inserts nothing (nor history, nor audit) and returns no row. Looked
+        # for first, so that it draws no reference number either (the select list is not
+        # computed for a row the WHERE drops); two sends racing meet in the unique index,
+        # and DO NOTHING spares the database an error to log and the driver one to raise.
+        key_taken = exists().where(_R.c.idempotency_key == row["idempotency_key"])
         new = (
             pg_insert(_R)
-            .values(numbered)
-            # a retried key inserts nothing (nor history, nor audit) and returns no row:
-            # no error for the database to log and the driver to raise and roll back
+            .from_select(list(numbered), select(*numbered.values()).where(~key_taken))
             .on_conflict_do_nothing(index_elements=[_R.c.idempotency_key])
             .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference, _R.c.created_by, _R.c.created_at)
             .cte("new_request")
@@ -451,6 +455,13 @@ def _insert(
             return None
         rid, dup, reference = stored
     else:
+        if (
+            row["idempotency_key"]
+            and session.exec(
+                select(Request.id).where(Request.idempotency_key == row["idempotency_key"])
+            ).first()
+        ):
+            return None  # resent: no number drawn for it
         reference = f"{ref_prefix}{sequences.next_value(session, f'ref:{day}'):04d}"
         params["reference"] = reference
         conn = session.connection()

@@ -5,8 +5,10 @@ statement itself: `nextval` takes no lock and needs no round trip of its own. Th
 request of a day is `nextval - base`, where the day's base is a value of that same sequence
 drawn once, before any number of that day, and kept in the `counter` table so that every
 process agrees on it (and in memory, once stored). Every number of a day is then drawn after
-its base, so numbers start at 1 and never repeat. A failed insert leaves a gap; so does a
-request made just before midnight whose statement drew its value just after.
+its base, so numbers start at 1 and never repeat. A resent submission draws no number
+(the statement looks for its key first); a failed insert leaves a gap, and so do two sends
+of one key racing each other and a request made just before midnight whose statement drew
+its value just after.
 
 On SQLite, which has no sequences, a `counter` row per day is incremented in a short
 transaction of its own (SQLite has one writer at a time anyway).
