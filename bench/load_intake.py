@@ -273,10 +273,21 @@ async def main() -> None:
         "stored_exactly_once": len(set(stored_marks)) == len(stored_marks) == len(acked),
         "references_unique": len(set(stored_refs)) == len(stored_refs),
         "acked_refs_all_stored": set(acked.values()) <= set(stored_refs),
+        # Retries go out after their first answer: none may draw a number of its own.
+        "reference_numbers_without_gaps": _contiguous(stored_refs),
         "retries_answered_with_first_reference": mismatched == 0,
         "no_5xx": not any(s >= 500 for s in statuses),
     }
     print(json.dumps(result, indent=2))
+
+
+def _contiguous(references: list[str]) -> bool:
+    """Whether each day's numbers (KKR-20261129-0042) in the list run without holes."""
+    days: dict[str, list[int]] = {}
+    for ref in references:
+        day, _, number = ref.rpartition("-")
+        days.setdefault(day, []).append(int(number))
+    return all(sorted(n) == list(range(min(n), min(n) + len(n))) for n in days.values())
 
 
 if __name__ == "__main__":
