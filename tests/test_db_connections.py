@@ -99,3 +99,46 @@ def test_one_worker_starts_even_on_a_small_postgresql_server(monkeypatch):
     assert "Warning: one process may open 40 PostgreSQL connections" in result.output
     refused = CliRunner().invoke(cli.app, ["serve", "--workers", "2"])
     assert refused.exit_code == 2 and "Use --workers 1" in refused.output
+
+
+def test_the_help_page_keeps_what_was_typed_while_the_database_is_unreachable(pg_url, settings):
+    """A survivor who typed how to reach them safely must not have to type it again."""
+    import re
+
+    from dispatch.setup import init
+    from dispatch.web.app import create_app
+
+    engine = make_engine(pg_url)
+    init(engine, settings)
+    name = pg_url.rsplit("/", 1)[1]
+    admin = create_engine(PG.replace("postgresql://", "postgresql+psycopg://"))
+    client = TestClient(create_app(settings, engine=engine))
+    page = client.get("/bantuan")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    form = {
+        "village_code": "64.02.08.2004",
+        "safe_contact": "telepon kakak saya, Bu Sari, sore hari",
+        "when": "sore",
+        "csrf_token": csrf,
+    }
+    with admin.connect() as conn:  # the database goes away (as in a restart)
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.commit()
+    try:
+        down = client.post("/bantuan", data=form)
+        assert down.status_code == 503 and "tidak ada yang tersimpan" in down.text
+        assert "telepon kakak saya, Bu Sari, sore hari" in down.text  # still in the form
+        assert 'value="64.02.08.2004" selected' in down.text
+        assert "no-store" in down.headers["cache-control"]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            conn.commit()
+        admin.dispose()
+    again = client.post("/bantuan", data=form)
+    assert again.status_code == 200 and "Terima kasih" in again.text
+    engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
 from dispatch.errors import UserError
@@ -27,14 +28,29 @@ class RateLimited(UserError):
     status = 429
 
 
+# The village list last read from each database: the form can still be shown again, with
+# what the person typed, while the database is unreachable.
+_VILLAGES: dict[str, list] = {}
+
+
+def _villages(db: Session) -> list:
+    url = str(db.get_bind().url)
+    try:
+        _VILLAGES[url] = db.exec(
+            select(Village.code, Village.name, District.name)
+            .join(District, District.code == Village.district_code)
+            .order_by(Village.name)
+        ).all()
+    except (OperationalError, InterfaceError):
+        if url not in _VILLAGES:
+            raise
+    return _VILLAGES[url]
+
+
 def _page(
     request: Request, db: Session, name: str = "bantuan.html", status_code: int = 200, **extra
 ):
-    villages = db.exec(
-        select(Village.code, Village.name, District.name)
-        .join(District, District.code == Village.district_code)
-        .order_by(Village.name)
-    ).all()
+    villages = _villages(db)
     response = render(request, name, status_code=status_code, villages=villages, **extra)
     response.headers.update(PRIVATE_HEADERS)
     return response
@@ -58,6 +74,12 @@ def help_submit(
     lang = lang_of(request)
     limiter = request.app.state.public_limiter
     client = client_of(request) or "?"
+    values = {
+        "village_code": village_code,
+        "safe_contact": safe_contact,
+        "when": when,
+        "phone": phone,
+    }
     try:
         wait = limiter.retry_after(client)
         if wait:
@@ -80,12 +102,15 @@ def help_submit(
             db,
             status_code=exc.status,
             error=translate(exc.key, lang, **exc.params),
-            values={
-                "village_code": village_code,
-                "safe_contact": safe_contact,
-                "when": when,
-                "phone": phone,
-            },
+            values=values,
         )
+    except (OperationalError, InterfaceError):
+        # Nothing was stored: the form comes back with what was typed, to send again.
+        db.invalidate()
+        page = _page(
+            request, db, status_code=503, error=translate("db_unavailable", lang), values=values
+        )
+        page.headers["Retry-After"] = "10"
+        return page
     limiter.hit(client)
     return _page(request, db, "bantuan_done.html")
