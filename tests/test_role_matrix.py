@@ -84,24 +84,25 @@ USERNAMES = {
 }
 
 
-def _walk(routes, prefix: str = ""):
+def walk(routes, prefix: str = ""):
+    """(path, route) for every route that serves requests, inside included routers too."""
     for route in routes:
         included = getattr(route, "original_router", None)  # FastAPI's lazily included routers
         if included is not None:
-            yield from _walk(included.routes, prefix + route.include_context.prefix)
+            yield from walk(included.routes, prefix + route.include_context.prefix)
         elif isinstance(route, APIRoute):
-            yield prefix + route.path, route.methods
+            yield prefix + route.path, route
         elif getattr(route, "methods", None) and route.path not in DOCS:
             # A plain Starlette route would escape the role dependencies: report it.
-            yield route.path, route.methods
+            yield route.path, route
 
 
 def served_routes(app) -> set[tuple[str, str]]:
     return {
         (method, path)
-        for path, methods in _walk(app.routes)
+        for path, route in walk(app.routes)
         if path not in DOCS
-        for method in methods - {"HEAD"}
+        for method in route.methods - {"HEAD"}
     }
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar
 from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from dispatch.config import Settings
 from dispatch.errors import UserError
@@ -66,6 +67,13 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(session.close)
         else:
             session.close()
+
+
+async def form_of(request: Request) -> FormData:
+    """The posted form, read in the event loop, so that a route taking it can be a plain
+    function: FastAPI runs that in the thread pool, where its database calls block no other
+    request (in an async route they would stall the whole server while they wait)."""
+    return await request.form()
 
 
 def client_of(request: Request) -> str | None:

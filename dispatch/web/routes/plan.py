@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
+from starlette.datastructures import FormData
 
 from dispatch import audit
 from dispatch.errors import NotFound, UserError
@@ -31,7 +32,7 @@ from dispatch.models import (
 )
 from dispatch.services import planning
 from dispatch.services.requests import change_status
-from dispatch.web.deps import client_of, get_db, public, require, settings_of
+from dispatch.web.deps import client_of, form_of, get_db, public, require, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -205,10 +206,13 @@ def plan_page(
 
 
 @router.post("/plan/{day}/solve")
-async def plan_solve(
-    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+def plan_solve(
+    day: str,
+    request: Request,
+    form: FormData = Depends(form_of),
+    db: Session = Depends(get_db),
+    user: User = Depends(DISPATCH),
 ):
-    form = await request.form()
     d = _day(day, request)
     version = int(str(form.get("version") or planning.day_version(db, d)))
     from_now = form.get("from_now") == "1"
@@ -224,11 +228,14 @@ async def plan_solve(
 
 
 @router.post("/plan/{day}/assign")
-async def plan_assign(
-    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+def plan_assign(
+    day: str,
+    request: Request,
+    form: FormData = Depends(form_of),
+    db: Session = Depends(get_db),
+    user: User = Depends(DISPATCH),
 ):
     """Lock a request to a vehicle, leave it out for the day, or clear the instruction."""
-    form = await request.form()
     d = _day(day, request)
     ref = str(form.get("reference", ""))
     action = str(form.get("action", ""))
@@ -259,10 +266,13 @@ async def plan_assign(
 
 
 @router.post("/plan/{day}/publish")
-async def plan_publish(
-    day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
+def plan_publish(
+    day: str,
+    request: Request,
+    form: FormData = Depends(form_of),
+    db: Session = Depends(get_db),
+    user: User = Depends(DISPATCH),
 ):
-    form = await request.form()
     d = _day(day, request)
     planning.publish(db, d, settings_of(request), user, int(str(form.get("version", "-1"))))
     db.commit()
@@ -270,7 +280,7 @@ async def plan_publish(
 
 
 @router.post("/plan/{day}/close")
-async def plan_close(
+def plan_close(
     day: str, request: Request, db: Session = Depends(get_db), user: User = Depends(DISPATCH)
 ):
     """End of day: what was not finished goes back to the queue, with a note."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
+from starlette.datastructures import FormData
 
 from dispatch.errors import UserError
 from dispatch.i18n import translate
@@ -24,7 +25,7 @@ from dispatch.models import (
 )
 from dispatch.models import Request as Req
 from dispatch.services import requests as svc
-from dispatch.web.deps import client_of, get_db, lang_of, require, settings_of
+from dispatch.web.deps import client_of, form_of, get_db, lang_of, require, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -303,13 +304,13 @@ def new_request_page(request: Request, db: Session = Depends(get_db), _u: User =
 
 
 @router.post("/requests/new")
-async def new_request_submit(
+def new_request_submit(
     request: Request,
+    form: FormData = Depends(form_of),
     db: Session = Depends(get_db),
     user: User = Depends(FIELD),
 ):
     """The no-JavaScript path of the form; the script posts to /api/requests instead."""
-    form = await request.form()
     values = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
     lang = lang_of(request)
     try:
@@ -387,13 +388,13 @@ def request_page(
 
 
 @router.post("/requests/{reference}/status")
-async def request_status_submit(
+def request_status_submit(
     reference: str,
     request: Request,
+    form: FormData = Depends(form_of),
     db: Session = Depends(get_db),
     user: User = Depends(FIELD),
 ):
-    form = await request.form()
     req = svc.get_visible(db, reference, user)
     try:
         to = RequestStatus(str(form.get("status", "")))
@@ -414,13 +415,13 @@ async def request_status_submit(
 
 
 @router.post("/requests/{reference}/triage")
-async def request_triage_submit(
+def request_triage_submit(
     reference: str,
     request: Request,
+    form: FormData = Depends(form_of),
     db: Session = Depends(get_db),
     user: User = Depends(DISPATCH),
 ):
-    form = await request.form()
     req = svc.get_visible(db, reference, user)
     values = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
     if "location_confirmed" in form:
