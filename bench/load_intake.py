@@ -39,6 +39,7 @@ import random
 import statistics
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
@@ -152,11 +153,12 @@ async def main() -> None:
     base_headers = {"Authorization": f"Bearer {tok}", "Content-Type": "application/json"}
 
     jobs = []
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     for i in range(args.n):
         body = {
             "kind": rng.choice(["safe_house", "medical", "police", "visit"]),
             "urgency": rng.choice(["darurat", "segera", "segera", "terjadwal"]),
-            "available_date": "2026-12-01",
+            "available_date": tomorrow,
             "village_code": rng.choice(VILLAGES),
             "adults": 1,
             "children": rng.randint(0, 3),

@@ -171,6 +171,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Jam selesai harus setelah jam mulai.",
         "en": "The window must end after it starts.",
     },
+    "date_past": {
+        "id": "Tanggal {date} sudah lewat. Pilih hari ini atau tanggal berikutnya.",
+        "en": "{date} has passed. Choose today or a later date.",
+    },
+    "request_closed": {
+        "id": "Permintaan {reference} sudah ditutup ({state}) dan tidak dapat diubah lagi.",
+        "en": "Request {reference} is closed ({state}) and can no longer be changed.",
+    },
     "duplicate_invalid": {
         "id": "Nomor referensi duplikat tidak ditemukan.",
         "en": "The duplicate's reference was not found.",
@@ -344,6 +352,10 @@ CATALOG.update(
             "en": "How can we reach you safely? (e.g. call in the daytime, through a neighbour)",
         },
         "help_when": {"id": "Kapan waktu yang aman?", "en": "When is a safe time?"},
+        "help_field_length": {
+            "id": "«{field}»: isi {least} sampai {most} huruf.",
+            "en": "«{field}»: {least} to {most} characters, please.",
+        },
         "help_phone": {"id": "Nomor telepon (opsional)", "en": "Phone number (optional)"},
         "quick_exit": {"id": "Keluar cepat", "en": "Quick exit"},
         "help_done": {

@@ -105,6 +105,28 @@ def test_plan_publish_report_and_replan(engine, settings, day_setup):
             assert req.status == RequestStatus.DISPATCHED
 
 
+def test_requests_on_a_published_route_are_not_planned_again_for_another_day(
+    engine, settings, day_setup
+):
+    """Planning tomorrow in the afternoon must not take today's passengers off the cars
+    that are driving to them; re-planning today still sees them."""
+    DAY, refs = day_setup
+    tomorrow = _next_day()
+    with Session(engine) as db:
+        dispatcher = _dispatcher(db)
+        planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        planning.publish(db, DAY, settings, dispatcher, planning.day_version(db, DAY))
+        db.commit()
+        assert not {r.reference for r in planning.open_requests(db, tomorrow)} & set(refs)
+        draft = planning.plan_day(db, tomorrow, settings, dispatcher, time_limit=1.0)
+        db.commit()
+        assert not set(planning.load_body(draft)[1]["tasks"]) & set(refs)
+        assert set(refs) <= {r.reference for r in planning.open_requests(db, DAY)}
+        for ref in refs:  # still on their way today
+            req = db.exec(select(Request).where(Request.reference == ref)).one()
+            assert req.status == RequestStatus.DISPATCHED
+
+
 def test_driver_reports_count_once_and_mid_day_replan_keeps_what_is_done(
     engine, settings, client, day_setup
 ):

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from dispatch.models import AuditLog, Request, RequestEvent, Village
 from dispatch.setup import demo_password
+from tests.conftest import csrf_of, login
 
 REF = re.compile(r"^KKR-\d{8}-\d{4}$")
 
@@ -281,3 +282,89 @@ def test_public_help_page_creates_an_unverified_request_and_is_rate_limited(clie
         statuses.append(r.status_code)
     assert statuses[:5] == [200] * 5 and statuses[5] == 429
     assert "Terima kasih" not in r.text and "SAPA 129" in r.text
+
+
+def _detail(client, headers, ref: str) -> dict:
+    return client.get(f"/api/requests/{ref}", headers=headers).json()
+
+
+def test_changing_the_kind_of_a_transport_changes_where_it_goes(client, officer, dispatcher):
+    ref = client.post("/api/requests", headers=officer, json=_body(kind="medical")).json()[
+        "reference"
+    ]
+    assert _detail(client, dispatcher, ref)["destination"] == "rsud"
+    moved = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": 1, "kind": "safe_house"}
+    )
+    assert moved.status_code == 200
+    assert _detail(client, dispatcher, ref)["destination"] == "safe-house"
+    visit = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": 2, "kind": "visit"}
+    )
+    assert visit.status_code == 200 and _detail(client, dispatcher, ref)["destination"] is None
+    back = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": 3, "kind": "police"}
+    )
+    assert back.status_code == 200 and _detail(client, dispatcher, ref)["destination"] == "polres"
+
+
+def test_dates_in_the_past_and_changes_to_closed_requests_are_refused(client, officer, dispatcher):
+    past = client.post(
+        "/api/requests",
+        headers=officer,
+        json=_body(urgency="terjadwal", available_date="2020-01-01"),
+    )
+    assert past.status_code == 422 and "sudah lewat" in past.json()["detail"]
+    ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
+    back = client.patch(
+        f"/api/requests/{ref}",
+        headers=dispatcher,
+        json={"version": 1, "available_date": "2019-05-05"},
+    )
+    assert back.status_code == 422 and "2019-05-05" in back.json()["detail"]
+    client.post(f"/api/requests/{ref}/status", headers=officer, json={"status": "cancelled"})
+    version = _detail(client, dispatcher, ref)["version"]
+    closed = client.patch(
+        f"/api/requests/{ref}", headers=dispatcher, json={"version": version, "urgency": "darurat"}
+    )
+    assert closed.status_code == 409 and "sudah ditutup" in closed.json()["detail"]
+    assert _detail(client, dispatcher, ref)["urgency"] == "segera"
+
+
+def test_the_form_without_javascript_takes_blank_fields_as_defaults(client):
+    login(client, "officer.tenggarong")
+    csrf = csrf_of(client.get("/requests/new").text)
+    r = client.post(
+        "/requests/new",
+        data={
+            "csrf_token": csrf,
+            "kind": "visit",
+            "urgency": "segera",
+            "village": "Sebulu Ilir · Sebulu",
+            "village_code": "64.02.07.2005",
+            "contact_phone": _phone(),
+            "available_date": "",
+            "onsite_minutes": "",
+            "window_start": "",
+            "window_end": "",
+            "adults": "1",
+            "children": "0",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[:500]
+    assert re.search(r"/requests/KKR-\d{8}-\d{4}$", r.headers["location"])
+
+
+def test_a_mistake_on_the_help_page_brings_the_form_back_filled_in(client):
+    page = client.get("/bantuan")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = client.post(
+        "/bantuan",
+        data={"village_code": "64.02.08.2004", "safe_contact": "ab", "when": "malam ini"},
+        headers={"x-csrf-token": csrf},
+    )
+    assert r.status_code == 422
+    assert "isi 3 sampai 300 huruf" in r.text and "Keluar cepat" in r.text
+    assert 'value="malam ini"' in r.text and 'value="64.02.08.2004" selected' in r.text
+    assert "no-store" in r.headers["cache-control"]

@@ -116,7 +116,10 @@ def bump_day(session: Session, day: date, expected: int | None, actor: User | No
 
 
 def open_requests(session: Session, day: date) -> list[Request]:
-    return list(
+    """The requests to plan on `day`. One already on another day's published routes stays
+    with that day (a car may be on its way to it now) until that day is re-planned or
+    closed; on `day`'s own routes it is planned again."""
+    rows = list(
         session.exec(
             select(Request)
             .where(
@@ -127,6 +130,18 @@ def open_requests(session: Session, day: date) -> list[Request]:
             .order_by(Request.id)
         )
     )
+    on_routes = [r for r in rows if r.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED)]
+    if not on_routes:
+        return rows
+    # A request goes on routes no earlier than the day it is available.
+    since = min(r.available_date for r in on_routes)
+    others = session.exec(
+        select(DayPlan).where(
+            DayPlan.status == PlanStatus.PUBLISHED, DayPlan.day >= since, DayPlan.day != day
+        )
+    )
+    elsewhere = {rid for plan in others for rid in load_body(plan)[1]["tasks"].values()}
+    return [r for r in rows if r not in on_routes or r.id not in elsewhere]
 
 
 def build_problem(

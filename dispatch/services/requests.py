@@ -225,13 +225,13 @@ def forget_destinations() -> None:
         _DESTINATIONS.clear()
 
 
-def _destination(session: Session, data: RequestIn) -> int | None:
+def _destination(session: Session, kind: RequestKind, named: str | None = None) -> int | None:
     """The place a transport of this kind goes to: the one named, else the kind's first."""
-    kind = DESTINATION_KIND.get(data.kind)
+    kind = DESTINATION_KIND.get(kind)
     if kind is None:
         return None
-    if data.destination:
-        place = session.exec(select(Place).where(Place.key == data.destination)).first()
+    if named:
+        place = session.exec(select(Place).where(Place.key == named)).first()
         if place is None or place.kind != kind:
             raise UserError("destination_invalid", kind=kind.value)
         return place.id
@@ -277,13 +277,16 @@ def submit_request(
     if verified and not phone:
         raise UserError("phone_required")
     where = locate(data, settings)
-    destination_id = _destination(session, data)
+    destination_id = _destination(session, data.kind, data.destination)
     now = utcnow()
+    today = now.astimezone(settings.region.tz).date()
     available = data.available_date
     if available is None:
         if data.urgency == Urgency.TERJADWAL:
             raise UserError("date_required")
-        available = now.astimezone(settings.region.tz).date()
+        available = today
+    elif available < today:
+        raise UserError("date_past", date=available.isoformat())
     values = {
         "kind": data.kind,
         "urgency": data.urgency,
@@ -607,6 +610,12 @@ def triage(
 
     if data.version != req.version:
         raise Conflict("request_changed", reference=req.reference)
+    if req.status in CLOSED:
+        raise Conflict("request_closed", reference=req.reference, state=req.status.value)
+    today = utcnow().astimezone(settings.region.tz).date()
+    moved = data.available_date is not None and data.available_date != req.available_date
+    if moved and data.available_date < today:
+        raise UserError("date_past", date=data.available_date.isoformat())
     changed = []
     for name in (
         "urgency",
@@ -623,6 +632,11 @@ def triage(
             changed.append(name)
     if (req.window_start and req.window_end) and req.window_end <= req.window_start:
         raise UserError("window_invalid")
+    if "kind" in changed:  # a transport goes where its new kind goes
+        place = session.get(Place, req.destination_id) if req.destination_id else None
+        if place is None or place.kind != DESTINATION_KIND.get(req.kind):
+            req.destination_id = _destination(session, req.kind)
+            changed.append("destination")
     if data.village_code and data.village_code != req.village_code:
         village = session.get(Village, data.village_code)
         if village is None:

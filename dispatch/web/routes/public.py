@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
+from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
@@ -56,6 +57,23 @@ def _page(
     return response
 
 
+# field: (fewest, most characters, the label the form shows)
+_LIMITS = {
+    "village_code": (0, 13, "village"),
+    "safe_contact": (3, 300, "help_safe_contact"),
+    "when": (0, 200, "help_when"),
+    "phone": (0, 30, "help_phone"),
+}
+
+
+def _check_lengths(values: dict[str, str], lang: str) -> None:
+    for name, (least, most, label) in _LIMITS.items():
+        n = len(values[name].strip())
+        if n < least or n > most:
+            field = translate(label, lang)
+            raise UserError("help_field_length", field=field, least=least, most=most)
+
+
 @router.get("/bantuan")
 def help_page(request: Request, db: Session = Depends(get_db), _p=Depends(public)):
     return _page(request, db)
@@ -64,10 +82,12 @@ def help_page(request: Request, db: Session = Depends(get_db), _p=Depends(public
 @router.post("/bantuan")
 def help_submit(
     request: Request,
-    village_code: str = Form("", max_length=13),
-    safe_contact: str = Form(..., min_length=3, max_length=300),
-    when: str = Form("", max_length=200),
-    phone: str = Form("", max_length=30),
+    # Checked below, not by FastAPI: a mistake must bring this form back, filled in, with
+    # its quick exit, not a bare error page.
+    village_code: str = Form(""),
+    safe_contact: str = Form(""),
+    when: str = Form(""),
+    phone: str = Form(""),
     db: Session = Depends(get_db),
     _p=Depends(public),
 ):
@@ -84,6 +104,7 @@ def help_submit(
         wait = limiter.retry_after(client)
         if wait:
             raise RateLimited("rate_limited")
+        _check_lengths(values, lang)
         data = svc.RequestIn(
             kind=RequestKind.VISIT,
             urgency=Urgency.SEGERA,
@@ -94,6 +115,15 @@ def help_submit(
         )
         svc.submit_request(
             db, data, settings_of(request), actor=None, client=client, verified=False
+        )
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e["loc"])
+        return _page(
+            request,
+            db,
+            status_code=422,
+            error=translate("invalid_input", lang, fields=fields or "-"),
+            values=values,
         )
     except UserError as exc:
         db.rollback()

@@ -316,7 +316,8 @@ def new_request_submit(
     try:
         data = svc.RequestIn.model_validate(
             {
-                **values,
+                # a field left blank (a browser sends "") takes its default
+                **{k: v for k, v in values.items() if v.strip()},
                 **{
                     k: k in form
                     for k in (
