@@ -51,11 +51,26 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Koordinat tidak valid (lintang −90…90, bujur −180…180).",
         "en": "Invalid coordinates (latitude −90…90, longitude −180…180).",
     },
-    "place_key_taken": {
-        "id": "Kode tempat {key} sudah dipakai.",
-        "en": "Place key {key} is taken.",
+    # `key` is the message key itself, so a place's key travels as `place_key`.
+    "place_key_exists": {
+        "id": "Kode tempat {place_key} sudah dipakai. Pilih kode lain.",
+        "en": "Place key {place_key} is already taken. Choose another key.",
     },
-    "place_not_found": {"id": "Tempat {key} tidak ditemukan.", "en": "Place {key} not found."},
+    "place_unknown": {
+        "id": "Tempat {place_key} tidak ditemukan.",
+        "en": "Place {place_key} not found.",
+    },
+    "place_outside_region": {
+        "id": "Koordinat {lat}, {lon} berada di luar {region} (lintang {south}…{north}, "
+        "bujur {west}…{east}). Periksa lagi koordinatnya.",
+        "en": "Coordinates {lat}, {lon} are outside {region} (latitude {south}…{north}, "
+        "longitude {west}…{east}). Check them.",
+    },
+    "depot_not_depot": {
+        "id": "Tempat {place_key} bukan pangkalan. Pangkalan kendaraan harus tempat berjenis "
+        "pangkalan (depot).",
+        "en": "Place {place_key} is not a depot. A vehicle's depot must be a place of kind depot.",
+    },
     "public_label_required": {
         "id": "Tempat rahasia wajib punya label umum (yang tampil untuk pengemudi).",
         "en": "A confidential place needs a public label (what drivers see).",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -61,7 +61,7 @@ def test_monthly_report_page_and_csv(client):
             "survivor_name": "Nama Laporan",
         },
     )
-    month = utcnow().strftime("%Y-%m")
+    month = utcnow().astimezone(client.app.state.settings.region.tz).strftime("%Y-%m")
     from tests.conftest import login
 
     login(client, "dispatcher")
@@ -73,10 +73,65 @@ def test_monthly_report_page_and_csv(client):
     assert client.get("/reports/monthly?month=2026-13").status_code == 422
 
 
-def test_report_counts(engine):
+def test_report_counts(engine, settings):
+    tz = settings.region.tz
     with Session(engine) as db:
-        r = monthly(db, utcnow().strftime("%Y-%m"))
+        r = monthly(db, utcnow().astimezone(tz).strftime("%Y-%m"), tz)
         total = len(db.exec(select(Request)).all())
     assert 0 < r.total <= total
     assert sum(r.by_urgency.values()) == r.total
     assert "total,requests" in to_csv(r)
+
+
+def _csv_total(client, month: str) -> int:
+    csv = client.get(f"/reports/monthly.csv?month={month}")
+    assert csv.status_code == 200
+    return int(next(r for r in csv.text.splitlines() if ",total,requests," in r).split(",")[-1])
+
+
+def _page_total(client, month: str) -> int:
+    import re
+
+    page = client.get(f"/reports/monthly?month={month}")
+    assert page.status_code == 200
+    return int(re.search(r"Permintaan: <b>(\d+)</b>", page.text).group(1))
+
+
+def test_months_are_cut_at_midnight_in_the_region_not_utc(client, engine, settings):
+    """2026-11-30T17:00Z is 1 December 01:00 WITA: December's figures count it."""
+    from tests.conftest import login
+
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        req, _ = submit_request(
+            db,
+            RequestIn(
+                kind="visit",
+                urgency="segera",
+                village_code="64.02.06.1001",
+                contact_phone="081277788899",
+            ),
+            settings,
+            actor=officer,
+        )
+        db.commit()
+        req_id = req.id
+
+    def created(at: datetime) -> dict[str, int]:
+        with Session(engine) as db:
+            r = db.get(Request, req_id)
+            r.created_at = at
+            db.add(r)
+            db.commit()
+            tz = settings.region.tz
+            counts = {m: monthly(db, m, tz).total for m in ("2026-11", "2026-12")}
+        counts.update({f"csv {m}": _csv_total(client, m) for m in ("2026-11", "2026-12")})
+        counts.update({f"page {m}": _page_total(client, m) for m in ("2026-11", "2026-12")})
+        return counts
+
+    login(client, "dispatcher")
+    december = created(datetime(2026, 11, 30, 17, 0, tzinfo=UTC))  # 1 Dec 01:00 WITA
+    november = created(datetime(2026, 11, 30, 15, 59, tzinfo=UTC))  # 30 Nov 23:59 WITA
+    for prefix in ("", "csv ", "page "):
+        assert december[f"{prefix}2026-12"] == november[f"{prefix}2026-12"] + 1, prefix
+        assert december[f"{prefix}2026-11"] == november[f"{prefix}2026-11"] - 1, prefix

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dispatch import audit
+from dispatch import audit, geocoding
 from dispatch.errors import Conflict, NotFound, UserError
 from dispatch.models import Place, PlaceKind, User, Vehicle
 from maps.privacy import ALWAYS_FORBIDDEN
@@ -41,8 +42,22 @@ def create_place(
         raise UserError("name_required")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise UserError("coordinates_invalid")
+    if not geocoding.inside_region(lat, lon):  # the check intake makes (region.bbox)
+        region = geocoding.get_default()
+        south, west, north, east = region.bbox
+        raise UserError(
+            "place_outside_region",
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            region=region.region_name,
+            south=south,
+            west=west,
+            north=north,
+            east=east,
+        )
+    # Message parameters may not be called `key` (the message key itself).
     if session.exec(select(Place).where(Place.key == key)).first():
-        raise Conflict("place_key_taken", key=key)
+        raise Conflict("place_key_exists", place_key=key)
     # A safe house is confidential unless the admin says otherwise.
     if confidential is None:
         confidential = kind == PlaceKind.SAFE_HOUSE
@@ -62,7 +77,10 @@ def create_place(
         confidential=confidential,
     )
     session.add(place)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # added at the same moment by someone else
+        raise Conflict("place_key_exists", place_key=key) from None
     from dispatch.services.requests import forget_destinations
 
     forget_destinations()
@@ -85,7 +103,7 @@ def list_places(session: Session) -> list[Place]:
 def place_by_key(session: Session, key: str) -> Place:
     place = session.exec(select(Place).where(Place.key == key)).first()
     if place is None:
-        raise NotFound("place_not_found", key=key)
+        raise NotFound("place_unknown", place_key=key)
     return place
 
 
@@ -118,6 +136,8 @@ def create_vehicle(
     if session.exec(select(Vehicle).where(Vehicle.name == name)).first():
         raise Conflict("vehicle_name_taken", name=name)
     depot = place_by_key(session, depot_key)
+    if depot.kind != PlaceKind.DEPOT:
+        raise UserError("depot_not_depot", place_key=depot.key)
     vehicle = Vehicle(
         name=name,
         plate=plate.strip().upper(),
@@ -129,7 +149,10 @@ def create_vehicle(
         skills=",".join(sorted(skills)),
     )
     session.add(vehicle)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # added at the same moment by someone else
+        raise Conflict("vehicle_name_taken", name=name) from None
     audit.record(
         session,
         "create",

@@ -7,7 +7,7 @@ import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session, select
 
@@ -41,19 +41,21 @@ class MonthReport:
         return round(h[min(len(h) - 1, int(round(0.9 * (len(h) - 1))))], 1)
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
+def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The month as midnight to midnight in the region's time zone (settings.region.tz):
+    a request made at 01:00 WITA on the 1st belongs to that month, not the one before."""
     start = date.fromisoformat(month + "-01")
     end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return (
-        datetime.combine(start, datetime.min.time(), UTC),
-        datetime.combine(end, datetime.min.time(), UTC),
+        datetime.combine(start, datetime.min.time(), tz),
+        datetime.combine(end, datetime.min.time(), tz),
     )
 
 
-def monthly(session: Session, month: str) -> MonthReport:
+def monthly(session: Session, month: str, tz: tzinfo) -> MonthReport:
     from dispatch.services.planning import load_body
 
-    start, end = month_bounds(month)
+    start, end = month_bounds(month, tz)
     report = MonthReport(month)
     names = {d.code: d.name for d in session.exec(select(District))}
     rows = session.exec(

@@ -33,7 +33,8 @@ def report_page(
     db: Session = Depends(get_db),
     _u: User = Depends(OFFICE),
 ):
-    return render(request, "report.html", r=monthly(db, _month(request, month)))
+    tz = settings_of(request).region.tz
+    return render(request, "report.html", r=monthly(db, _month(request, month), tz))
 
 
 @router.get("/reports/monthly.csv")
@@ -45,7 +46,7 @@ def report_csv(
 ):
     m = _month(request, month)
     return Response(
-        to_csv(monthly(db, m)),
+        to_csv(monthly(db, m, settings_of(request).region.tz)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="jangkau-{m}.csv"'},
     )
