@@ -8,7 +8,8 @@ class UserError(Exception):
 
     status = 422
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
+        # positional-only: a message may take a parameter called `key` (a place's key)
         super().__init__(key)
         self.key = key
         self.params = params

@@ -262,7 +262,7 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-def translate(key: str, lang: str, **params: object) -> str:
+def translate(key: str, lang: str, /, **params: object) -> str:
     entry = CATALOG.get(key)
     if entry is None:
         return key

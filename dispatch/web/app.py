@@ -36,7 +36,7 @@ def _wants_json(request: Request) -> bool:
     return is_api(request) or request.url.path == "/healthz"
 
 
-def _error(request: Request, status: int, key: str, **params: object):
+def _error(request: Request, status: int, key: str, /, **params: object):
     message = translate(key, lang_of(request), **params)
     if _wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
