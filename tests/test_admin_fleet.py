@@ -210,3 +210,34 @@ def test_admin_page_vehicle_depot_must_be_a_depot(client):
     )
     assert r.status_code == 422
     assert "Tempat rsud bukan pangkalan." in r.text
+
+
+def test_two_admins_adding_the_same_user_at_once_get_one_user_and_a_clear_409(engine):
+    import threading
+    import uuid
+
+    from dispatch.errors import Conflict
+    from dispatch.models import User
+    from dispatch.services.users import create_user
+
+    name, outcomes = f"kembar.{uuid.uuid4().hex[:8]}", []
+
+    def add() -> None:
+        try:
+            with Session(engine) as s:
+                create_user(s, name, "kata-sandi-panjang-2026", "driver")
+                s.commit()
+            outcomes.append("created")
+        except Conflict as exc:
+            outcomes.append(exc.key)
+        except Exception as exc:  # pragma: no cover - reported below
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=add) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["created"] + ["username_taken"] * 5
+    with Session(engine) as s:
+        assert len(s.exec(select(User).where(User.username == name)).all()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dispatch import audit
@@ -51,7 +52,10 @@ def create_user(
         district_code=district_code,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same name added at the same moment by someone else
+        raise Conflict("username_taken", username=username) from None
     audit.record(
         session,
         "create",
