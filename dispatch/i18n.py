@@ -512,6 +512,28 @@ CATALOG.update(
             "en": "This stop is not on your route.",
         },
         "reason_required": {"id": "Tulis alasan gagal.", "en": "Give the reason for the failure."},
+        "stop_cancelled": {
+            "id": "Permintaan {reference} sudah dibatalkan: jangan dilayani.",
+            "en": "Request {reference} was cancelled: do not serve it.",
+        },
+        "stop_cancelled_badge": {
+            "id": "Dibatalkan — jangan dijemput atau dikunjungi",
+            "en": "Cancelled — do not pick up or visit",
+        },
+        "stop_kind_mismatch": {
+            "id": "Jenis perhentian tidak cocok dengan permintaan {reference}.",
+            "en": "The kind of stop does not fit request {reference}.",
+        },
+        "report_in_future": {
+            "id": "Waktu laporan ada di masa depan. Periksa jam dan tanggal di ponsel.",
+            "en": "The report's time is in the future. Check the phone's clock and date.",
+        },
+        "link_expired_report": {
+            "id": "Tautan rute sudah kedaluwarsa: hanya laporan dari hari rute ini ({day}) "
+            "yang masih diterima.",
+            "en": "The route link has expired: only reports from this route's day ({day}) "
+            "are still accepted.",
+        },
     }
 )
 

@@ -10,7 +10,7 @@ from maps.driver import driver_map_html
 from maps.export import route_geojson, route_gpx
 from maps.model import Place, PlaceKind, PlanView, StopInfo, VehicleInfo
 from maps.overview import overview_html, overview_map
-from maps.privacy import PrivacyError, forbidden_terms
+from maps.privacy import PrivacyError, forbidden_terms, mask_forbidden
 from maps.render import render_all
 from maps.sheet import route_sheet_html
 
@@ -26,6 +26,7 @@ __all__ = [
     "assets_dir",
     "driver_map_html",
     "forbidden_terms",
+    "mask_forbidden",
     "overview_html",
     "overview_map",
     "render_all",

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlmodel import Session, select
 
@@ -547,6 +547,34 @@ def route_changes(
     }
 
 
+FUTURE_SLACK = timedelta(minutes=5)  # a phone clock a little ahead of the server's
+LATE_REPORT_DAYS = 7  # after its link expired, a route's reports are taken this long
+
+
+def _report_time(
+    link: DriverLink, plan: DayPlan, happened_at: datetime | None, tz: tzinfo
+) -> datetime:
+    """When the report happened, if it may still be taken through this link.
+
+    A report kept in the phone without signal may arrive after the link expired (the end of
+    the shift and an hour): it still counts when it happened on the route's own day (local
+    time; until the link's expiry if that is later), for a week. Not the future, though."""
+    now = utcnow()
+    if happened_at is not None and happened_at > now + FUTURE_SLACK:
+        raise UserError("report_in_future")
+    if link.expires_at > now:
+        return happened_at or now
+    day_start = datetime.combine(plan.day, time(0), tz)
+    day_end = max(day_start + timedelta(days=1), link.expires_at)
+    if (
+        happened_at is None
+        or not day_start <= happened_at <= day_end
+        or now > link.expires_at + timedelta(days=LATE_REPORT_DAYS)
+    ):
+        raise UserError("link_expired_report", day=plan.day.isoformat())
+    return happened_at
+
+
 def record_stop_event(
     session: Session,
     link: DriverLink,
@@ -556,11 +584,17 @@ def record_stop_event(
     reference: str,
     stop_kind: str,
     status: str,
+    tz: tzinfo,
     reason: str = "",
     passengers: int | None = None,
     happened_at: datetime | None = None,
 ) -> tuple[StopEvent, bool]:
-    """Store a driver's report once; the same client_id again returns the first report."""
+    """Store a driver's report once; the same client_id again returns the first report.
+
+    Refused: a stop not on this link's vehicle's route, a stop kind the request has not (a
+    visit is a "visit"; a transport a "pickup" and a "delivery"), a request cancelled since,
+    a time in the future, and after the link expired a report from outside the route's day.
+    Reports on a superseded version still count: they describe what happened."""
     existing = session.exec(select(StopEvent).where(StopEvent.client_id == client_id)).first()
     if existing is not None:
         return existing, False
@@ -575,8 +609,15 @@ def record_stop_event(
         "failed",
     ):
         raise UserError("invalid_input", fields="stop_kind/status")
+    req = session.get(Request, request_id)
+    kinds = ("visit",) if req.kind == RequestKind.VISIT else ("pickup", "delivery")
+    if stop_kind not in kinds:
+        raise UserError("stop_kind_mismatch", reference=reference)
+    if req.status == RequestStatus.CANCELLED:
+        raise Conflict("stop_cancelled", reference=reference)
     if status == "failed" and not reason.strip():
         raise UserError("reason_required")
+    happened_at = _report_time(link, plan, happened_at, tz)
     event = StopEvent(
         client_id=client_id,
         plan_id=plan.id,
@@ -586,10 +627,9 @@ def record_stop_event(
         status=status,
         reason=reason.strip()[:200],
         passengers=passengers,
-        happened_at=happened_at or utcnow(),
+        happened_at=happened_at,
     )
     session.add(event)
-    req = session.get(Request, request_id)
     last_stop = stop_kind in ("delivery", "visit")
     target = None
     if status == "arrived" and req.status == RequestStatus.DISPATCHED:

@@ -2,19 +2,21 @@
 
 A stop shows reference code, village, landmark/address, time window, passengers and the
 contact phone. Never a name, notes, the kind of violence, or a confidential place's name or
-address: such a place appears under its public label only.
+address: such a place appears under its public label only. The officer's free text (landmark,
+address) is masked where it names any of these (`free_text`), for the page and every download.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session, select
 
 import maps
 from dispatch.config import Settings
-from dispatch.models import DayPlan, District, Place, Request, Vehicle, Village
+from dispatch.models import DayPlan, District, Place, Request, RequestStatus, Vehicle, Village
 from dispatch.services.planning import hhmm, latest, load_body, seconds_of
 from dispatch.services.planning import open_requests as open_requests_of
 from routing import Location, TimeWindow, Urgency
@@ -26,11 +28,28 @@ def _route(plan_record: DayPlan, vehicle: Vehicle):
     return plan, body, route
 
 
+def free_text(session: Session) -> Callable[[Request], tuple[str, str]]:
+    """The one place an officer's free text becomes driver-facing: a request's (landmark,
+    address) with the restricted words ("KDRT", "korban", "Rumah Aman"), every confidential
+    place's name and address, and the request's own name, notes and safe contact replaced
+    by "…". The same matching as the maps' guard, so masked text never trips it."""
+    confidential = [
+        t for p in session.exec(select(Place)) if p.confidential for t in (p.name, p.address) if t
+    ]
+
+    def masked(req: Request) -> tuple[str, str]:
+        terms = [*confidential, *(t for t in (req.survivor_name, req.notes, req.safe_contact) if t)]
+        return maps.mask_forbidden(req.landmark, terms), maps.mask_forbidden(req.address, terms)
+
+    return masked
+
+
 def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> list[dict]:
     _plan, body, route = _route(plan_record, vehicle)
     if route is None:
         return []
     places = {p.id: p for p in session.exec(select(Place))}
+    masked = free_text(session)
     villages = {v.code: v.name for v in session.exec(select(Village))}
     districts = {d.code: d.name for d in session.exec(select(District))}
     stops = []
@@ -48,6 +67,7 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
             "window": "",
             "passengers": 0,
             "phone": "",
+            "cancelled": False,
         }
         if loc_id.startswith("place:"):
             place = places.get(int(loc_id.removeprefix("place:")))
@@ -57,12 +77,14 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
         if s.task:
             req = session.get(Request, body["tasks"][s.task])
             entry["passengers"] = req.adults + req.children
-            entry["phone"] = req.contact_phone
+            # Cancelled after publishing: shown as such, and nobody to call.
+            entry["cancelled"] = req.status == RequestStatus.CANCELLED
+            entry["phone"] = "" if entry["cancelled"] else req.contact_phone
             if loc_id.startswith("request:"):
                 entry["label"] = (
                     f"{villages.get(req.village_code, '')}, {districts.get(req.district_code, '')}"
                 ).strip(", ")
-                entry["landmark"] = " · ".join(x for x in (req.landmark, req.address) if x)
+                entry["landmark"] = " · ".join(x for x in masked(req) if x)
                 if req.window_start or req.window_end:
                     entry["window"] = f"{req.window_start or ''}–{req.window_end or ''}"
         stops.append(entry)
@@ -92,8 +114,10 @@ def plan_view(
     ]
     villages = {v.code: v.name for v in session.exec(select(Village))}
     districts = {d.code: d.name for d in session.exec(select(District))}
+    masked = free_text(session)
 
     def info(req: Request) -> maps.StopInfo:
+        landmark, address = masked(req)
         window = None
         if req.window_start or req.window_end:
             window = TimeWindow(
@@ -104,8 +128,8 @@ def plan_view(
             reference=req.reference,
             village=villages.get(req.village_code, ""),
             kecamatan=districts.get(req.district_code, ""),
-            landmark=req.landmark,
-            address=req.address,
+            landmark=landmark,
+            address=address,
             time_window=window,
             passengers=req.adults + req.children,
             contact_phone=req.contact_phone,

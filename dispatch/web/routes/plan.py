@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from dispatch import audit
 from dispatch.errors import NotFound, UserError
+from dispatch.i18n import translate
 from dispatch.models import (
     Assignment,
     DayPlan,
@@ -32,7 +33,7 @@ from dispatch.models import (
 )
 from dispatch.services import planning
 from dispatch.services.requests import change_status
-from dispatch.web.deps import client_of, form_of, get_db, public, require, settings_of
+from dispatch.web.deps import client_of, form_of, get_db, lang_of, public, require, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -377,26 +378,36 @@ class StopReport(BaseModel):
 
 @router.post("/r/{token}/events")
 def driver_event(token: str, body: StopReport, request: Request, db: Session = Depends(get_db)):
-    """A driver's report, sent when the phone has signal; the same client_id counts once."""
-    link, plan = _link(db, request, token)
-    if plan.status != PlanStatus.PUBLISHED:
-        # Reports made on an older version still count: they describe what happened.
-        pass
-    happened = body.happened_at
-    if happened is not None and happened.tzinfo is None:
-        raise UserError("invalid_input", fields="happened_at (with time zone)")
-    event, created = planning.record_stop_event(
-        db,
-        link,
-        plan,
-        client_id=body.client_id,
-        reference=body.reference,
-        stop_kind=body.stop_kind,
-        status=body.status,
-        reason=body.reason,
-        passengers=body.passengers,
-        happened_at=happened,
-    )
+    """A driver's report, sent when the phone has signal; the same client_id counts once.
+
+    Not through `_link`: a report kept in the phone may arrive after the link expired, and
+    record_stop_event decides whether it still counts. Reports made on an older version
+    still count too: they describe what happened. A refusal is JSON with the message, which
+    the driver's page shows at the stop."""
+    try:
+        found = planning.find_link(db, token)
+        if found is None:
+            raise NotFound("link_not_found")
+        link, plan = found
+        happened = body.happened_at
+        if happened is not None and happened.tzinfo is None:
+            raise UserError("invalid_input", fields="happened_at (with time zone)")
+        event, created = planning.record_stop_event(
+            db,
+            link,
+            plan,
+            client_id=body.client_id,
+            reference=body.reference,
+            stop_kind=body.stop_kind,
+            status=body.status,
+            tz=settings_of(request).region.tz,
+            reason=body.reason,
+            passengers=body.passengers,
+            happened_at=happened,
+        )
+    except UserError as exc:
+        message = translate(exc.key, lang_of(request), **exc.params)
+        return JSONResponse({"detail": message, "code": exc.key}, status_code=exc.status)
     db.commit()
     return JSONResponse({"id": event.id, "created": created}, status_code=201 if created else 200)
 

@@ -1,0 +1,200 @@
+"""The driver's link as a driver meets it: an officer's free text never brings restricted
+words onto the page or into the downloads, a request cancelled after publishing is shown as
+cancelled and takes no report, and reports kept in the phone still count after the link
+expired when they happened on the route's day."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+import dispatch.web.routes.plan as plan_routes
+from dispatch.models import Assignment, DriverLink, Request, RequestStatus, User, utcnow
+from dispatch.services import planning
+from dispatch.services.requests import RequestIn, change_status, submit_request
+from maps.privacy import Guard
+from tests.conftest import login
+
+_DAYS = iter(range(1, 29))
+RESTRICTED = ("kdrt", "korban", "rumah aman", "rumah-aman", "rumah_aman", "siti rahayu")
+
+
+def _next_day() -> date:
+    """A day of each test's own (test_planning.py uses 2099)."""
+    return date(2098, 6, next(_DAYS))
+
+
+def _user(db: Session, name: str) -> User:
+    return db.exec(select(User).where(User.username == name)).one()
+
+
+def _publish(engine, settings, requests: list[dict]) -> tuple[date, list[str], dict[str, str]]:
+    """Submit `requests` for a day of their own, plan and publish it: the day, the
+    references, and each reference's driver token."""
+    day = _next_day()
+    with Session(engine) as db:
+        officer = _user(db, "officer.tenggarong")
+        refs = []
+        for kw in requests:
+            body = {
+                "kind": "medical",
+                "urgency": "segera",
+                "village_code": "64.02.07.2005",
+                "adults": 1,
+                "available_date": day.isoformat(),
+                "contact_phone": "0812" + str(uuid.uuid4().int)[:8],
+                **kw,
+            }
+            refs.append(submit_request(db, RequestIn(**body), settings, actor=officer)[0].reference)
+        for other in planning.open_requests(db, day):
+            if other.reference not in refs:
+                db.add(Assignment(day=day, request_id=other.id, excluded=True))
+        db.commit()
+        dispatcher = _user(db, "dispatcher")
+        planning.plan_day(db, day, settings, dispatcher, time_limit=1.0)
+        db.commit()
+        published = planning.publish(db, day, settings, dispatcher, planning.day_version(db, day))
+        db.commit()
+        plan, _ = planning.load_body(published)
+        tokens = {
+            ref: planning.link_token(settings.secret_key, published.id, int(route.vehicle))
+            for route in plan.routes
+            for ref in route.tasks
+        }
+    assert set(refs) <= set(tokens), "every request is on a route"
+    return day, refs, tokens
+
+
+def _stop(page: str, ref: str, kind: str) -> str:
+    m = re.search(
+        rf'<li class="stop[^"]*" data-ref="{ref}" data-kind="{kind}">(.*?)</li>', page, re.S
+    )
+    assert m, (ref, kind)
+    return m.group(1)
+
+
+def _report(ref: str, kind: str, status: str = "done", at: datetime | None = None) -> dict:
+    body = {"client_id": "c-" + uuid.uuid4().hex, "reference": ref, "stop_kind": kind}
+    body["status"] = status
+    if at is not None:
+        body["happened_at"] = at.isoformat()
+    return body
+
+
+def test_officer_free_text_is_masked_on_the_page_and_every_download(engine, settings, client):
+    landmark = "belakang Rumah Aman, korban KDRT, rumah Siti Rahayu"
+    address = "Jl. Mawar No. 7 (RUMAH-AMAN lama)"
+    day, (ref,), tokens = _publish(
+        engine,
+        settings,
+        [{"landmark": landmark, "address": address, "survivor_name": "Siti Rahayu"}],
+    )
+    token = tokens[ref]
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 200
+    stop = _stop(page.text, ref, "pickup")
+    # What the driver needs is still there; the restricted words are not.
+    assert "belakang …, …, rumah …" in stop and "Jl. Mawar No. 7 (… lama)" in stop
+    Guard(["KDRT", "korban", "Rumah Aman", "Siti Rahayu"]).check(page.text)
+    for kind in ("map", "sheet", "gpx", "geojson"):
+        r = client.get(f"/r/{token}/{kind}")
+        assert r.status_code == 200, (kind, r.text[:300])
+        assert "belakang …" in r.text, kind
+        for word in RESTRICTED:
+            assert word not in r.text.lower(), (kind, word)
+    # The dispatcher's overview map of the day is drawn too (not refused by the guard).
+    login(client, "dispatcher")
+    overview = client.get(f"/plan/{day.isoformat()}/map")
+    assert overview.status_code == 200
+    assert not any(word in overview.text.lower() for word in RESTRICTED)
+
+
+def test_a_request_cancelled_after_publishing_is_marked_and_takes_no_report(
+    engine, settings, client
+):
+    day, (ref,), tokens = _publish(engine, settings, [{}])
+    token = tokens[ref]
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        phone = req.contact_phone
+        assert "tel:" in _stop(client.get(f"/r/{token}").text, ref, "pickup")
+        change_status(db, req, RequestStatus.CANCELLED, actor=_user(db, "dispatcher"))
+        db.commit()
+    page = client.get(f"/r/{token}").text
+    for kind in ("pickup", "delivery"):
+        stop = _stop(page, ref, kind)
+        assert "Dibatalkan" in stop
+        assert "tel:" not in stop and "data-s=" not in stop and "geo:" not in stop
+    assert phone not in page
+    r = client.post(f"/r/{token}/events", json=_report(ref, "pickup", "arrived"))
+    assert r.status_code == 409
+    assert r.json()["detail"] == f"Permintaan {ref} sudah dibatalkan: jangan dilayani."
+
+
+def test_reports_that_cannot_be_true_are_refused(engine, settings, client):
+    day, (transport, visit), tokens = _publish(
+        engine, settings, [{}, {"kind": "visit", "village_code": "64.02.06.1001"}]
+    )
+    for ref, wrong in ((transport, "visit"), (visit, "pickup"), (visit, "delivery")):
+        r = client.post(f"/r/{tokens[ref]}/events", json=_report(ref, wrong, "arrived"))
+        assert r.status_code == 422 and r.json()["code"] == "stop_kind_mismatch", (ref, wrong)
+        assert ref in r.json()["detail"]
+    later = utcnow() + timedelta(hours=1)
+    r = client.post(f"/r/{tokens[visit]}/events", json=_report(visit, "visit", "arrived", later))
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("Waktu laporan ada di masa depan")
+    # A phone clock a minute or two ahead is fine.
+    soon = utcnow() + timedelta(minutes=2)
+    r = client.post(f"/r/{tokens[visit]}/events", json=_report(visit, "visit", "arrived", soon))
+    assert r.status_code == 201
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the server's clock (the link checks and the report checks read it)."""
+
+    def set_to(at: datetime) -> None:
+        monkeypatch.setattr(planning, "utcnow", lambda: at)
+        monkeypatch.setattr(plan_routes, "utcnow", lambda: at)
+
+    return set_to
+
+
+def test_reports_kept_in_the_phone_count_after_the_link_expired(engine, settings, client, clock):
+    day, (transport, visit), tokens = _publish(
+        engine, settings, [{}, {"kind": "visit", "village_code": "64.02.06.1001"}]
+    )
+    token = tokens[visit]
+    tz = settings.region.tz
+    with Session(engine) as db:
+        expires = db.get(DriverLink, planning._digest(token)).expires_at
+    during_shift = datetime(day.year, day.month, day.day, 14, 0, tzinfo=tz)
+    next_morning = datetime(day.year, day.month, day.day, 8, 0, tzinfo=tz) + timedelta(days=1)
+    assert expires < next_morning
+    clock(next_morning.astimezone(UTC))
+    # Viewing the route is refused...
+    assert client.get(f"/r/{token}").status_code == 422
+    assert client.get(f"/r/{token}/sheet").status_code == 422
+    # ... but the visit marked done during the shift, sent now, counts (once).
+    report = _report(visit, "visit", "done", during_shift)
+    first = client.post(f"/r/{token}/events", json=report)
+    again = client.post(f"/r/{token}/events", json=report)
+    assert first.status_code == 201 and again.status_code == 200
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == visit)).one()
+        assert req.status == RequestStatus.DONE
+    # Not a report from another day, nor one without a time, nor for another car's stop.
+    for late in (_report(visit, "visit", "arrived", next_morning), _report(visit, "visit")):
+        r = client.post(f"/r/{token}/events", json=late)
+        assert r.status_code == 422 and r.json()["code"] == "link_expired_report"
+    if tokens[transport] != token:
+        r = client.post(f"/r/{token}/events", json=_report(transport, "pickup", at=during_shift))
+        assert r.status_code == 422 and r.json()["code"] == "stop_not_on_route"
+    # And not forever: a week after the link expired, the route's reports are closed.
+    clock(expires + timedelta(days=8))
+    r = client.post(f"/r/{token}/events", json=_report(visit, "visit", "arrived", during_shift))
+    assert r.status_code == 422 and r.json()["code"] == "link_expired_report"
