@@ -39,6 +39,8 @@ ACTIONS = {
     StopKind.VISIT: "Kunjungan",
     StopKind.END: "Kembali",
 }
+CANCELLED = "cancelled"  # StopInfo.status of a request withdrawn after the plan was made
+CANCELLED_ACTION = "DIBATALKAN, lewati"
 PLACE_KIND_LABELS = {
     PlaceKind.DEPOT: "Kantor",
     PlaceKind.SAFE_HOUSE: "Layanan",
@@ -154,6 +156,9 @@ def stop_row(view: PlanView, stop: PlannedStop, number: int) -> StopRow:
         window = window_text(info.time_window) if info else ""
         phone = info.contact_phone if info else ""
         lat, lon = loc.lat, loc.lon
+    cancelled = status == CANCELLED and place is None
+    if cancelled:  # nobody is to be called or picked up there any more
+        phone = ""
     return StopRow(
         number=number,
         kind=stop.kind,
@@ -162,7 +167,7 @@ def stop_row(view: PlanView, stop: PlannedStop, number: int) -> StopRow:
         arrival=stop.arrival,
         departure=stop.departure,
         wait=stop.wait,
-        action=ACTIONS.get(stop.kind, ""),
+        action=CANCELLED_ACTION if cancelled else ACTIONS.get(stop.kind, ""),
         title=title,
         kecamatan=kecamatan,
         landmark=landmark,

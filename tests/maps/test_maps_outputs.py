@@ -149,3 +149,27 @@ def test_early_arrival_shows_when_service_starts(view):
         assert "mulai 08:10" in text
     points = route_geojson(view, "v1")["features"][2]["properties"]
     assert (points["arrival"], points["service_start"]) == ("08:00", "08:10")
+
+
+def test_a_cancelled_stop_says_so_and_offers_no_phone_on_every_output():
+    """A request withdrawn after the plan was drawn: the driver must skip it, not call."""
+    import dataclasses
+
+    from tests.maps.maps_helpers import hand_plan_view
+
+    base = hand_plan_view()
+    stops = [
+        dataclasses.replace(s, status="cancelled") if s.task_id == "T2" else s
+        for s in base.stops.values()
+    ]
+    view = hand_plan_view(stops=stops)
+    outputs = {
+        "map": driver_map_html(view, "v1"),
+        "sheet": route_sheet_html(view, "v1"),
+        "gpx": route_gpx(view, "v1"),
+        "geojson": json.dumps(route_geojson(view, "v1"), ensure_ascii=False),
+    }
+    for name, text in outputs.items():
+        assert "DIBATALKAN" in text, name
+        assert "0812-5555-0002" not in text, name  # the cancelled stop's contact
+        assert "0812-5555-0001" in text, name  # the others are untouched
