@@ -241,3 +241,45 @@ def test_two_admins_adding_the_same_user_at_once_get_one_user_and_a_clear_409(en
     assert sorted(outcomes) == ["created"] + ["username_taken"] * 5
     with Session(engine) as s:
         assert len(s.exec(select(User).where(User.username == name)).all()) == 1
+
+
+def test_a_refused_admin_form_comes_back_with_what_was_typed(client):
+    """The admin corrects one field, not the whole form (the password is never echoed)."""
+    place = _admin_form(
+        client,
+        "/admin/places",
+        {
+            "key": "polsek-tabang",
+            "kind": "police",
+            "name": "Polsek Tabang",
+            "public_label": "Polsek",
+            "address": "Jl. Poros Tabang",
+            **{k: str(v) for k, v in JAKARTA.items()},
+        },
+    )
+    assert place.status_code == 422
+    for typed in ('value="polsek-tabang"', 'value="Polsek Tabang"', 'value="Jl. Poros Tabang"'):
+        assert typed in place.text
+    assert 'value="police" selected' in place.text and 'value="-6.2"' in place.text
+    vehicle = _admin_form(
+        client,
+        "/admin/vehicles",
+        {
+            "name": "Mobil Tabang",
+            "plate": "KT 1234 XY",
+            "seats": "6",
+            "depot_key": "rsud",
+            "shift_start": "06:00",
+            "shift_end": "15:00",
+        },
+    )
+    assert vehicle.status_code == 422
+    for typed in ('value="Mobil Tabang"', 'value="KT 1234 XY"', 'value="6"', 'value="06:00"'):
+        assert typed in vehicle.text
+    user = _admin_form(
+        client,
+        "/admin/users",
+        {"username": "admin", "password": "rahasia-sekali-2026", "role": "officer"},
+    )
+    assert user.status_code == 409 and 'value="officer" selected' in user.text
+    assert "rahasia-sekali-2026" not in user.text

@@ -26,6 +26,13 @@ def _districts(db: Session) -> dict[str, str]:
 # ---- pages -------------------------------------------------------------------------------
 
 
+def _refused(request: Request, db: Session, page, exc: UserError, typed: dict | None = None):
+    """The admin page again with the message and what was typed (never a password)."""
+    db.rollback()
+    msg = translate(exc.key, lang_of(request), **exc.params)
+    return page(request, db, status_code=exc.status, error=msg, values=typed or {})
+
+
 def _users_page(request: Request, db: Session, status_code: int = 200, **extra):
     return render(
         request,
@@ -66,9 +73,8 @@ def users_create(
             client=client_of(request),
         )
     except UserError as exc:
-        db.rollback()
-        msg = translate(exc.key, lang_of(request), **exc.params)
-        return _users_page(request, db, status_code=exc.status, error=msg)
+        typed = {"username": username, "full_name": full_name, "role": role}
+        return _refused(request, db, _users_page, exc, typed | {"district_code": district_code})
     db.commit()
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -84,9 +90,7 @@ def users_set_active(
     try:
         users.set_active(db, username, active, actor=actor, client=client_of(request))
     except UserError as exc:
-        db.rollback()
-        msg = translate(exc.key, lang_of(request), **exc.params)
-        return _users_page(request, db, status_code=exc.status, error=msg)
+        return _refused(request, db, _users_page, exc)
     db.commit()
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -140,9 +144,9 @@ def vehicles_create(
             client=client_of(request),
         )
     except UserError as exc:
-        db.rollback()
-        msg = translate(exc.key, lang_of(request), **exc.params)
-        return _vehicles_page(request, db, status_code=exc.status, error=msg)
+        typed = {"name": name, "plate": plate, "seats": seats, "depot_key": depot_key}
+        typed |= {"shift_start": shift_start, "shift_end": shift_end, "skills": skills}
+        return _refused(request, db, _vehicles_page, exc, typed)
     db.commit()
     return RedirectResponse("/admin/vehicles", status_code=303)
 
@@ -192,9 +196,9 @@ def places_create(
             client=client_of(request),
         )
     except UserError as exc:
-        db.rollback()
-        msg = translate(exc.key, lang_of(request), **exc.params)
-        return _places_page(request, db, status_code=exc.status, error=msg)
+        typed = {"key": key, "kind": kind, "name": name, "public_label": public_label}
+        typed |= {"lat": lat, "lon": lon, "address": address, "confidential": confidential}
+        return _refused(request, db, _places_page, exc, typed)
     db.commit()
     return RedirectResponse("/admin/places", status_code=303)
 
