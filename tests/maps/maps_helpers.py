@@ -137,3 +137,23 @@ def hand_plan_view(**overrides) -> PlanView:
         title="DP3A Kukar",
         **overrides,
     )
+
+
+# Forbidden terms and the spellings of them that the privacy guard must see through (and
+# the mask must hide): case, separators, HTML and URL escapes, line breaks, inflections.
+VARIANT_TERMS = ["KDRT", "korban", "Rumah Aman", "Siti Aminah"]
+ESCAPED_VARIANTS = [
+    "Rumah Aman",
+    "RUMAH AMAN",
+    "rumah_aman",
+    "rumah-aman",
+    "RumahAman",
+    "R&#117;mah Aman",
+    "\\u0052umah Aman",
+    "Rumah%20Aman",
+    "Rumah\n  Aman",
+    "kdrt",
+    "korbannya",
+    "SITI AMINAH",
+    "siti&nbsp;aminah",
+]
