@@ -23,6 +23,7 @@ from dispatch.models import (
 )
 from dispatch.services import planning
 from dispatch.services.requests import RequestIn, submit_request
+from tests.conftest import csrf_of, login
 
 _DAYS = iter(range(1, 29))
 
@@ -331,3 +332,95 @@ def test_plan_page_says_when_driver_links_stop_working(client, settings, day_set
     page = client.get(f"/plan?day={DAY.isoformat()}").text
     assert page.count("Tautan sudah kedaluwarsa") == len(links)
     assert "/r/" not in page and "Berlaku sampai" not in page
+
+
+def _publish(db: Session, settings, day: date) -> DayPlan:
+    dispatcher = _dispatcher(db)
+    planning.plan_day(db, day, settings, dispatcher, time_limit=1.0)
+    published = planning.publish(db, day, settings, dispatcher, planning.day_version(db, day))
+    db.commit()
+    return published
+
+
+def _report(db: Session, settings, published: DayPlan, ref: str, stop_kind: str, status: str):
+    plan, _ = planning.load_body(published)
+    route = next(r for r in plan.routes if ref in r.tasks)
+    token = planning.link_token(settings.secret_key, published.id, int(route.vehicle))
+    link, _plan = planning.find_link(db, token)
+    planning.record_stop_event(
+        db,
+        link,
+        published,
+        client_id="c-" + uuid.uuid4().hex,
+        reference=ref,
+        stop_kind=stop_kind,
+        status=status,
+        tz=settings.region.tz,
+    )
+    db.commit()
+
+
+def test_a_survivor_on_board_stays_on_the_route_through_a_replan_and_the_day_closes(
+    engine, settings, client, day_setup
+):
+    DAY, refs = day_setup
+    transport = refs[0]  # darurat, medical: pickup at the village, drop-off at the RSUD
+    with Session(engine) as db:
+        v1 = _publish(db, settings, DAY)
+        _report(db, settings, v1, transport, "pickup", "arrived")
+        _report(db, settings, v1, transport, "pickup", "done")
+        v2 = _publish(db, settings, DAY)  # the dispatcher re-plans and publishes again
+        plan, _ = planning.load_body(v2)
+        assert transport in {t for r in plan.routes for t in r.tasks}
+        req = db.exec(select(Request).where(Request.reference == transport)).one()
+        assert req.status == RequestStatus.ARRIVED
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}")
+    closed = client.post(
+        f"/plan/{DAY.isoformat()}/close",
+        data={"csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303, closed.text[:300]
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == transport)).one()
+        assert req.status == RequestStatus.TRIAGED  # back in the queue, with a note
+
+
+def test_replan_from_now_on_a_later_day_plans_the_whole_day(engine, settings, day_setup):
+    """'From now' at 17:00 today must not squeeze tomorrow into the evening."""
+    DAY, refs = day_setup
+    with Session(engine) as db:
+        dispatcher = _dispatcher(db)
+        planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        planning.publish(db, DAY, settings, dispatcher, planning.day_version(db, DAY))
+        draft = planning.plan_day(db, DAY, settings, dispatcher, now=utcnow(), time_limit=1.0)
+        db.commit()
+        plan, _ = planning.load_body(draft)
+        assert set(refs) == {t for r in plan.routes for t in r.tasks}, plan.unserved
+
+
+def test_a_home_visit_takes_no_seat(engine, settings, day_setup):
+    DAY, refs = day_setup
+    with Session(engine) as db:
+        dp = planning.build_problem(db, DAY, settings)
+        visit = next(t for t in dp.problem.tasks if t.id == refs[1])
+        transport = next(t for t in dp.problem.tasks if t.id == refs[0])
+        assert visit.delivery is None and visit.passengers == 0
+        assert transport.passengers == 2  # one adult and a child ride
+
+
+def test_a_mistyped_number_on_the_planning_forms_is_a_422_not_a_500(client, day_setup):
+    DAY, refs = day_setup
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}")
+    csrf = csrf_of(page.text)
+    for action, data in (
+        ("solve", {"version": "abc"}),
+        ("assign", {"version": "abc", "reference": refs[0], "action": "lock"}),
+        ("assign", {"version": "0", "reference": refs[0], "action": "lock", "vehicle_id": "x"}),
+        ("publish", {"version": "1.5"}),
+    ):
+        r = client.post(f"/plan/{DAY.isoformat()}/{action}", data={**data, "csrf_token": csrf})
+        assert r.status_code == 422, (action, r.status_code)
+        assert "Isian tidak valid" in r.text, action

@@ -53,8 +53,10 @@ PLANNABLE = (
     RequestStatus.TRIAGED,
     RequestStatus.PLANNED,
     RequestStatus.DISPATCHED,
+    RequestStatus.ARRIVED,  # the car is there, or she is on board: still to be delivered
     RequestStatus.FAILED,
 )
+ON_ROUTES = (RequestStatus.PLANNED, RequestStatus.DISPATCHED, RequestStatus.ARRIVED)
 HANDOVER_S = 10 * 60  # at the drop-off: hand the passengers over
 
 
@@ -130,7 +132,7 @@ def open_requests(session: Session, day: date) -> list[Request]:
             .order_by(Request.id)
         )
     )
-    on_routes = [r for r in rows if r.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED)]
+    on_routes = [r for r in rows if r.status in ON_ROUTES]
     if not on_routes:
         return rows
     # A request goes on routes no earlier than the day it is available.
@@ -244,7 +246,8 @@ def build_problem(
                 id=r.reference,
                 pickup=pickup,
                 delivery=delivery,
-                passengers=r.adults + r.children,
+                # a visit carries nobody: its people stay at home
+                passengers=0 if r.kind == RequestKind.VISIT else r.adults + r.children,
                 urgency=Urgency(r.urgency.value),
                 skills=skills,
                 locked_vehicle=str(a.vehicle_id) if a is not None and a.vehicle_id else None,
@@ -322,6 +325,13 @@ def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position
     return out
 
 
+def _under_way(session: Session, day: date) -> bool:
+    """Whether a driver has reported a stop of the day's routes."""
+    plan_ids = select(DayPlan.id).where(DayPlan.day == day)
+    reported = select(StopEvent.id).where(StopEvent.plan_id.in_(plan_ids))
+    return session.exec(reported).first() is not None
+
+
 def plan_day(
     session: Session,
     day: date,
@@ -341,6 +351,11 @@ def plan_day(
     from dispatch.services.solving import solve
 
     bump_day(session, day, expected_version, actor)
+    tz = settings.region.tz
+    if now is not None and now.astimezone(tz).date() != day:
+        now = None  # "from now" means something on the day itself only
+    elif now is None and utcnow().astimezone(tz).date() == day and _under_way(session, day):
+        now = utcnow()  # drivers have reported: keep what is done and who is on board
     now_s = positions = None
     if now is not None:
         local = now.astimezone(settings.region.tz)
@@ -472,7 +487,7 @@ def publish(
                 change_status(
                     session, req, RequestStatus.DISPATCHED, actor=actor, note=f"v{number}"
                 )
-        elif req.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED):
+        elif req.status in ON_ROUTES:
             change_status(
                 session, req, RequestStatus.TRIAGED, actor=actor, note=f"not in v{number}"
             )

@@ -74,7 +74,12 @@ TRANSITIONS: dict[RequestStatus, set[RequestStatus]] = {
         RequestStatus.TRIAGED,
         RequestStatus.CANCELLED,
     },
-    RequestStatus.ARRIVED: {RequestStatus.DONE, RequestStatus.FAILED, RequestStatus.CANCELLED},
+    RequestStatus.ARRIVED: {
+        RequestStatus.DONE,
+        RequestStatus.FAILED,
+        RequestStatus.TRIAGED,  # back to the queue: the day closed, or a new version left it out
+        RequestStatus.CANCELLED,
+    },
     RequestStatus.FAILED: {RequestStatus.TRIAGED, RequestStatus.CANCELLED},  # re-queue
     RequestStatus.DONE: set(),
     RequestStatus.CANCELLED: set(),

@@ -76,6 +76,17 @@ async def form_of(request: Request) -> FormData:
     return await request.form()
 
 
+def form_int(form: FormData, name: str, default: int) -> int:
+    """A whole number from a posted form (`default` when blank); 422 naming the field if not."""
+    raw = form.get(name)
+    if not isinstance(raw, str) or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise UserError("invalid_input", fields=name) from None
+
+
 def client_of(request: Request) -> str | None:
     return request.client.host if request.client else None
 

@@ -33,7 +33,16 @@ from dispatch.models import (
 )
 from dispatch.services import planning
 from dispatch.services.requests import change_status
-from dispatch.web.deps import client_of, form_of, get_db, lang_of, public, require, settings_of
+from dispatch.web.deps import (
+    client_of,
+    form_int,
+    form_of,
+    get_db,
+    lang_of,
+    public,
+    require,
+    settings_of,
+)
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -198,6 +207,8 @@ def plan_page(
     return render(
         request,
         "plan.html",
+        # "re-plan from now" means something on the day itself only
+        is_today=d == utcnow().astimezone(settings_of(request).region.tz).date(),
         view=view,
         open_reqs=open_reqs,
         links=links,
@@ -215,7 +226,7 @@ def plan_solve(
     user: User = Depends(DISPATCH),
 ):
     d = _day(day, request)
-    version = int(str(form.get("version") or planning.day_version(db, d)))
+    version = form_int(form, "version", planning.day_version(db, d))
     from_now = form.get("from_now") == "1"
     _jobs(request).start(
         d,
@@ -243,12 +254,12 @@ def plan_assign(
     req = db.exec(select(Req).where(Req.reference == ref)).first()
     if req is None:
         raise NotFound("request_not_found", reference=ref[:30])
-    planning.bump_day(db, d, int(str(form.get("version", "-1"))), user)
+    planning.bump_day(db, d, form_int(form, "version", -1), user)
     a = db.exec(
         select(Assignment).where(Assignment.day == d, Assignment.request_id == req.id)
     ).first() or Assignment(day=d, request_id=req.id)
     if action == "lock":
-        vehicle = db.get(Vehicle, int(str(form.get("vehicle_id", "0")) or 0))
+        vehicle = db.get(Vehicle, form_int(form, "vehicle_id", 0))
         if vehicle is None:
             raise UserError("invalid_input", fields="vehicle_id")
         a.vehicle_id, a.excluded = vehicle.id, False
@@ -275,7 +286,7 @@ def plan_publish(
     user: User = Depends(DISPATCH),
 ):
     d = _day(day, request)
-    planning.publish(db, d, settings_of(request), user, int(str(form.get("version", "-1"))))
+    planning.publish(db, d, settings_of(request), user, form_int(form, "version", -1))
     db.commit()
     return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
 
@@ -293,7 +304,7 @@ def plan_close(
     returned = 0
     for request_id in body["tasks"].values():
         req = db.get(Req, request_id)
-        if req.status in (RequestStatus.PLANNED, RequestStatus.DISPATCHED, RequestStatus.ARRIVED):
+        if req.status in planning.ON_ROUTES:
             change_status(
                 db, req, RequestStatus.TRIAGED, actor=user, note=f"tidak selesai {d.isoformat()}"
             )

@@ -25,7 +25,7 @@ from dispatch.models import (
 )
 from dispatch.models import Request as Req
 from dispatch.services import requests as svc
-from dispatch.web.deps import client_of, form_of, get_db, lang_of, require, settings_of
+from dispatch.web.deps import client_of, form_int, form_of, get_db, lang_of, require, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -399,7 +399,7 @@ def request_status_submit(
     req = svc.get_visible(db, reference, user)
     try:
         to = RequestStatus(str(form.get("status", "")))
-        version = int(str(form.get("version", "0")))
+        version = form_int(form, "version", 0)
         svc.change_status(
             db,
             req,
