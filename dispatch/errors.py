@@ -21,3 +21,10 @@ class NotFound(UserError):
 
 class Conflict(UserError):
     status = 409
+
+
+def retry_after(exc: UserError) -> dict[str, str]:
+    """The Retry-After header for a refusal that a wait will lift (HTTP 429), else none."""
+    if exc.status != 429:
+        return {}
+    return {"Retry-After": str(max(1, int(exc.params.get("seconds", 60))))}

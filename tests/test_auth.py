@@ -56,8 +56,9 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(client, se
     blocked = login(client, "driver.dua")
     assert blocked.status_code == 429
     assert "Coba lagi dalam" in blocked.text
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60  # clients know how long to wait
     api = client.post("/api/auth/token", data={"username": "driver.dua", "password": "x" * 12})
-    assert api.status_code == 429
+    assert api.status_code == 429 and int(api.headers["Retry-After"]) >= 1
 
 
 def test_login_form_without_csrf_token_is_rejected(client):

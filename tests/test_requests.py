@@ -281,6 +281,7 @@ def test_public_help_page_creates_an_unverified_request_and_is_rate_limited(clie
         )
         statuses.append(r.status_code)
     assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    assert int(r.headers["Retry-After"]) >= 1
     assert "Terima kasih" not in r.text and "SAPA 129" in r.text
 
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch.config import Settings, get_settings
 from dispatch.db import get_engine, ping
-from dispatch.errors import UserError
+from dispatch.errors import UserError, retry_after
 from dispatch.i18n import translate
 from dispatch.models import User
 from dispatch.security import RateLimiter
@@ -58,7 +58,9 @@ def _field_names(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UserError)
     async def _user_error(request: Request, exc: UserError):
-        return _error(request, exc.status, exc.key, **exc.params)
+        response = _error(request, exc.status, exc.key, **exc.params)
+        response.headers.update(retry_after(exc))
+        return response
 
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, exc: NotAuthenticated):

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import Session
 
 from dispatch import audit
-from dispatch.errors import UserError
+from dispatch.errors import UserError, retry_after
 from dispatch.i18n import LANGUAGES, translate
 from dispatch.models import User
 from dispatch.security import authenticate, close_session, issue_token, open_session
@@ -84,16 +84,17 @@ def login_submit(
     try:
         user = _login(request, db, username, password)
     except UserError as exc:
-        status = exc.status
         message = translate(exc.key, lang_of(request), **exc.params)
-        return render(
+        page = render(
             request,
             "login.html",
-            status_code=status,
+            status_code=exc.status,
             error=message,
             username=username,
             next=_safe_next(next),
         )
+        page.headers.update(retry_after(exc))
+        return page
     settings = settings_of(request)
     token, _csrf = open_session(db, user, settings.security.session_hours)
     db.commit()

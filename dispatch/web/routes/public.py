@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
 
-from dispatch.errors import UserError
+from dispatch.errors import UserError, retry_after
 from dispatch.i18n import translate
 from dispatch.models import District, RequestKind, Urgency, Village
 from dispatch.services import requests as svc
@@ -103,7 +103,7 @@ def help_submit(
     try:
         wait = limiter.retry_after(client)
         if wait:
-            raise RateLimited("rate_limited")
+            raise RateLimited("rate_limited", seconds=wait)
         _check_lengths(values, lang)
         data = svc.RequestIn(
             kind=RequestKind.VISIT,
@@ -127,13 +127,15 @@ def help_submit(
         )
     except UserError as exc:
         db.rollback()
-        return _page(
+        page = _page(
             request,
             db,
             status_code=exc.status,
             error=translate(exc.key, lang, **exc.params),
             values=values,
         )
+        page.headers.update(retry_after(exc))
+        return page
     except (OperationalError, InterfaceError):
         # Nothing was stored: the form comes back with what was typed, to send again.
         db.invalidate()
