@@ -11,7 +11,8 @@ Built step by step like OR-Tools' samples:
   *darurat* transport goes straight from pickup to delivery unless ``allow_detour``;
 * disjunction penalties by urgency, lexicographic: one *darurat* outweighs every
   *segera* and *terjadwal* together plus any change of route cost, and so on;
-* skills and locks through allowed vehicles; warm start from ``problem.previous``.
+* skills and locks through allowed vehicles; warm start from ``problem.previous``;
+* a *darurat* request's first stop as early as possible (a soft upper bound on its time).
 
 A visit's ``passengers`` (used for the Solomon benchmark) ride from the visit to the end
 of the route, i.e. the visit loads them for the trip back to the depot.
@@ -38,6 +39,8 @@ from routing.model import (
     Urgency,
 )
 from routing.schedule import tighten
+
+DARURAT_DELAY_WEIGHT = 2  # cost of a second's delay of an emergency, in seconds of driving
 
 FIRST_SOLUTION_DEFAULT = "PARALLEL_CHEAPEST_INSERTION"
 # Our name for OR-Tools' iterated local search (RoutingModel.SolveWithIteratedLocalSearch):
@@ -281,6 +284,17 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
             routing.NextVar(p_idx).SetValues([p_idx, d_idx])
         _allow(routing, veh, p_idx, nv)
         _allow(routing, veh, d_idx, nv)
+
+    # A *darurat* request is served as early as the day allows: the penalties decide only
+    # whether it is served, so each second its first stop is later than it could open costs
+    # like DARURAT_DELAY_WEIGHT seconds of driving.
+    earliest = min(start_time, default=0)
+    for t in tasks:
+        if t.urgency is not Urgency.DARURAT or t.id in on_board:
+            continue
+        first = key_to_node[(t.id, StopKind.VISIT if t.delivery is None else StopKind.PICKUP)]
+        opens = max(earliest, t.pickup.window.start if t.pickup.window else 0)
+        time_dim.SetCumulVarSoftUpperBound(manager.NodeToIndex(first), opens, DARURAT_DELAY_WEIGHT)
 
     # Finalizers: return early, leave late, serve each stop as early as possible.
     for v_idx in range(nv):

@@ -232,3 +232,19 @@ def test_vehicle_kind_with_its_own_speed():
     plan2 = solved(p2)
     assert [r.vehicle for r in plan2.routes] == ["fast"]
     assert plan2.routes[0].driving == 2 * 3600
+
+
+def test_an_emergency_is_served_first_even_when_a_later_visit_would_drive_less():
+    # On a line: start at 0, end at -40 km; two segera visits east, the darurat one west.
+    # Visiting the emergency last drives 20 km less; it would wait two visits for it.
+    from routing.model import Vehicle
+
+    pts = [(0, 0), (-40, 0), (10, 0), (20, 0), (-10, 0)]
+    visits = [
+        Task("s1", Stop(2, 45 * 60), None, 1, urgency=Urgency.SEGERA),
+        Task("s2", Stop(3, 45 * 60), None, 1, urgency=Urgency.SEGERA),
+        Task("d", Stop(4, 45 * 60), None, 1, urgency=Urgency.DARURAT),
+    ]
+    p = make_problem(pts, [Vehicle("V1", 5, 0, 1, TimeWindow(7 * H, 17 * H))], visits)
+    plan = solved(p)
+    assert [t for t, _ in seq(plan)][0] == "d"
