@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 
 import typer
 
@@ -30,12 +31,48 @@ def _settings() -> Settings:
     except ConfigError as exc:
         typer.echo(f"Configuration error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except OSError as exc:  # the config file is a folder, var/ cannot be made...
+        typer.echo(f"Configuration error: {_os_problem(exc)}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _engine(settings: Settings):
     from dispatch.db import get_engine
 
-    return get_engine(settings.database_url)
+    try:
+        return get_engine(settings.database_url)
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        typer.echo(
+            f"Error: database {_db_label(settings.database_url)}: {_os_problem(exc)}", err=True
+        )
+        raise typer.Exit(2) from None
+
+
+def _os_problem(exc: OSError) -> str:
+    """An operating-system error in one line: the path and what is wrong with it."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _folder_problem(folder: str, exc: OSError) -> str:
+    """Why files cannot be written into `folder`, in words, naming the path at fault."""
+    import errno
+
+    path = Path(folder).absolute()
+    for existing in (path, *path.parents):
+        if existing.exists():
+            if not existing.is_dir():
+                return f"{existing} is a file, not a folder"
+            break
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write in {exc.filename or folder}"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.ENOENT and not path.exists():
+        return f"a folder cannot be created at {folder} ({exc.strerror})"
+    return _os_problem(exc)
 
 
 def _fail(exc: UserError) -> None:
@@ -225,10 +262,10 @@ def vehicle_add(
                 s,
                 name,
                 plate=plate,
-                seats=seats or d.seats,
+                seats=d.seats if seats is None else seats,  # 0 is refused, not "not given"
                 depot_key=depot,
-                shift_start=shift_start or d.shift_start.strftime("%H:%M"),
-                shift_end=shift_end or d.shift_end.strftime("%H:%M"),
+                shift_start=shift_start if shift_start is not None else f"{d.shift_start:%H:%M}",
+                shift_end=shift_end if shift_end is not None else f"{d.shift_end:%H:%M}",
                 kind=kind,
                 skills=skills,
             )
@@ -342,7 +379,13 @@ def gazetteer_import(
         for problem in exc.report.problems[:50]:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1) from None
-    except (OSError, ValueError) as exc:
+    except UnicodeDecodeError:
+        typer.echo(f"Error: {file}: not UTF-8 text; save it as UTF-8 CSV or GeoJSON.", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # missing, a folder, unreadable
+        typer.echo(f"Error: {file}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{len(report.points)} village points imported from {file}.")
@@ -379,19 +422,41 @@ def maps_command(
             typer.echo(f"Error: no plan for {day}. Plan it first (the planning page).", err=True)
             raise typer.Exit(1)
         view = plan_view(s, record, settings, with_open_requests=True)
-    files = maps.render_all(
-        view, out, tiles=settings.maps.tiles, attribution=settings.maps.attribution
-    )
+    try:
+        files = maps.render_all(
+            view, out, tiles=settings.maps.tiles, attribution=settings.maps.attribution
+        )
+    except OSError as exc:
+        typer.echo(f"Error: --out {out}: {_folder_problem(out, exc)}.", err=True)
+        raise typer.Exit(1) from None
     state = f"v{record.version}" if record.version else "draft"
     typer.echo(f"{len(files)} files for {day} ({state}) written to {out}:")
     for f in files:
         typer.echo(f"  {f}")
 
 
+def _search_seconds() -> tuple[float, float]:
+    """The planner's bounds on its search time, as config.yaml's solver.time_limit_s has
+    them: more than the first, at most the second."""
+    from dispatch.config import Solver
+
+    meta = Solver.model_fields["time_limit_s"].metadata
+    low = next(m.gt for m in meta if hasattr(m, "gt"))
+    high = next(m.le for m in meta if hasattr(m, "le"))
+    return float(low), float(high)
+
+
+SEARCH_SECONDS = _search_seconds()
+
+
 @app.command("plan")
 def plan_command(
     date_: str = typer.Option(..., "--date", help="Day to plan, YYYY-MM-DD."),
-    time_limit: float = typer.Option(None, help="Seconds of search (default: config.yaml)."),
+    time_limit: float = typer.Option(
+        None,
+        help=f"Seconds of search, more than {SEARCH_SECONDS[0]:g} and at most "
+        f"{SEARCH_SECONDS[1]:g} (default: solver.time_limit_s in config.yaml).",
+    ),
     publish: bool = typer.Option(False, help="Publish the plan as the day's next version."),
 ) -> None:
     """Plan a day's routes from the command line (the planning page does the same)."""
@@ -409,6 +474,14 @@ def plan_command(
     except ValueError:
         typer.echo(f"Error: --date {date_!r}: expected YYYY-MM-DD.", err=True)
         raise typer.Exit(2) from None
+    low, high = SEARCH_SECONDS
+    if time_limit is not None and not low < time_limit <= high:  # NaN is refused too
+        typer.echo(
+            f"Error: --time-limit {time_limit:g}: expected more than {low:g} "
+            f"and at most {high:g} seconds.",
+            err=True,
+        )
+        raise typer.Exit(2)
     settings = _settings()
     engine = _engine(settings)
     install_geocoder(engine, settings)

@@ -45,6 +45,75 @@ def test_retention_erases_personal_data_of_old_closed_requests_only(engine, sett
         assert erase_expired(db, settings) == 0  # idempotent
 
 
+def test_retention_erases_the_notes_and_stop_reports_written_about_the_request(
+    client, engine, settings
+):
+    """A cancellation note and a driver's failure reason tell about the survivor: the
+    retention run blanks them with the request; the history itself stays."""
+    from dispatch.models import DayPlan, RequestEvent, StopEvent, Vehicle
+    from tests.conftest import login
+
+    secret = "Ibu Siti tidak di rumah, suami mengancam"
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.kotabangun")).one()
+        dispatcher = db.exec(select(User).where(User.username == "dispatcher")).one()
+        vehicle = db.exec(select(Vehicle)).first()
+        req, _ = submit_request(
+            db,
+            RequestIn(
+                kind="safe_house",
+                urgency="segera",
+                village_code="64.02.08.2004",
+                contact_phone="081233377788",
+            ),
+            settings,
+            actor=officer,
+        )
+        for status in (RequestStatus.TRIAGED, RequestStatus.PLANNED, RequestStatus.DISPATCHED):
+            change_status(db, req, status, actor=dispatcher)
+        change_status(
+            db, req, RequestStatus.FAILED, actor=None, note=f"driver: pickup failed ({secret})"
+        )
+        change_status(db, req, RequestStatus.CANCELLED, actor=dispatcher, note=f"batal: {secret}")
+        plan = DayPlan(day=utcnow().date())
+        db.add(plan)
+        db.flush()
+        db.add(
+            StopEvent(
+                client_id=f"retention-{req.id}",
+                plan_id=plan.id,
+                vehicle_id=vehicle.id,
+                request_id=req.id,
+                stop_kind="pickup",
+                status="failed",
+                reason=secret,
+            )
+        )
+        req.closed_at = utcnow() - timedelta(days=settings.retention.closed_request_days + 1)
+        db.add(req)
+        db.commit()
+        req_id, reference = req.id, req.reference
+
+    login(client, "dispatcher")
+    before = client.get(f"/api/requests/{reference}").json()["history"]
+    assert any(secret in e["note"] for e in before)
+
+    with Session(engine) as db:
+        assert erase_expired(db, settings) >= 1
+        db.commit()
+    after = client.get(f"/api/requests/{reference}").json()["history"]
+    assert secret not in str(after) and "suami" not in str(after)
+    # The history stays: the same steps, times and actors, for the figures and the audit.
+    strip = [{k: v for k, v in e.items() if k != "note"} for e in before]
+    assert [{k: v for k, v in e.items() if k != "note"} for e in after] == strip
+    assert [e["note"] for e in after].count("(dihapus)") == 2
+    with Session(engine) as db:
+        stops = db.exec(select(StopEvent).where(StopEvent.request_id == req_id)).all()
+        assert [(s.status, s.reason) for s in stops] == [("failed", "(dihapus)")]
+        notes = db.exec(select(RequestEvent.note).where(RequestEvent.request_id == req_id)).all()
+        assert not any("Siti" in n for n in notes)
+
+
 def test_monthly_report_page_and_csv(client):
     token = client.post(
         "/api/auth/token",

@@ -747,5 +747,33 @@ def erase_expired(session: Session, settings: Settings, now: datetime | None = N
             req.precision = None
         req.erased_at = now
         session.add(req)
-        audit.record(session, "erase", "request", req.id, fields=SENSITIVE)
+        audit.record(session, "erase", "request", req.id, fields=(*SENSITIVE, *FREE_TEXT))
+    _erase_free_text(session)
     return len(rows)
+
+
+ERASED_TEXT = "(dihapus)"
+FREE_TEXT = ("requestevent.note", "stop_event.reason")
+
+
+def _erase_free_text(session: Session) -> None:
+    """Blank what was written about erased requests elsewhere: status-change notes (a
+    cancellation's why, a driver's failure reason) and the drivers' stop reports. The rows,
+    statuses, times and actors stay for the statistics and the audit trail. Every erased
+    request is covered, so text left by runs before this existed goes too."""
+    from sqlalchemy import update
+
+    from dispatch.models import StopEvent
+
+    session.flush()  # this run's erased_at
+    erased = select(Request.id).where(Request.erased_at.is_not(None))
+    session.exec(
+        update(RequestEvent)
+        .where(RequestEvent.request_id.in_(erased), RequestEvent.note.not_in(("", ERASED_TEXT)))
+        .values(note=ERASED_TEXT)
+    )
+    session.exec(
+        update(StopEvent)
+        .where(StopEvent.request_id.in_(erased), StopEvent.reason.not_in(("", ERASED_TEXT)))
+        .values(reason=ERASED_TEXT)
+    )
