@@ -204,3 +204,47 @@ def test_months_are_cut_at_midnight_in_the_region_not_utc(client, engine, settin
     for prefix in ("", "csv ", "page "):
         assert december[f"{prefix}2026-12"] == november[f"{prefix}2026-12"] + 1, prefix
         assert december[f"{prefix}2026-11"] == november[f"{prefix}2026-11"] - 1, prefix
+
+
+def test_retention_takes_a_home_s_exact_point_out_of_stored_plans(engine, settings):
+    """A GPS pin is where she lives: once erased, old plans keep only the village's point."""
+    import json
+
+    from dispatch.models import DayPlan, Village
+
+    gps = (-0.27311, 116.58127)
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.kotabangun")).one()
+        req, _ = submit_request(
+            db,
+            RequestIn(
+                kind="visit",
+                urgency="segera",
+                village_code="64.02.08.2004",
+                location=f"{gps[0]}, {gps[1]}",
+                contact_phone="081233377799",
+            ),
+            settings,
+            actor=officer,
+        )
+        assert (req.lat, req.lon) == gps
+        body = {"locations": [["place:1", -0.41, 116.99], [f"request:{req.id}", *gps]]}
+        plan = DayPlan(day=req.available_date, body=json.dumps(body))
+        db.add(plan)
+        change_status(db, req, RequestStatus.CANCELLED, actor=officer)
+        req.closed_at = utcnow() - timedelta(days=settings.retention.closed_request_days + 1)
+        db.add(req)
+        db.commit()
+        plan_id, village = plan.id, db.get(Village, "64.02.08.2004")
+        expected = [f"request:{req.id}", village.lat, village.lon]
+        if village.lat is None:  # no village point: the kecamatan's
+            from dispatch.models import District
+
+            district = db.get(District, village.district_code)
+            expected = [f"request:{req.id}", district.lat, district.lon]
+    with Session(engine) as db:
+        erase_expired(db, settings)
+        db.commit()
+        stored = db.get(DayPlan, plan_id).body
+    assert "0.27311" not in stored and "116.58127" not in stored
+    assert json.loads(stored)["locations"][1] == expected

@@ -738,6 +738,8 @@ def erase_expired(session: Session, settings: Settings, now: datetime | None = N
             Request.closed_at.is_not(None), Request.closed_at < cutoff, Request.erased_at.is_(None)
         )
     ).all()
+    pinned = [r for r in rows if r.precision == Precision.GPS]
+    _erase_plan_points(session, pinned)
     for req in rows:
         for name in SENSITIVE:
             setattr(req, name, "")
@@ -750,6 +752,35 @@ def erase_expired(session: Session, settings: Settings, now: datetime | None = N
         audit.record(session, "erase", "request", req.id, fields=(*SENSITIVE, *FREE_TEXT))
     _erase_free_text(session)
     return len(rows)
+
+
+def _erase_plan_points(session: Session, pinned: list[Request]) -> None:
+    """Stored day plans keep each stop's point: an erased request's exact GPS point becomes
+    its village's point (or its kecamatan's), so old plans still open on a map."""
+    import json
+
+    from dispatch.models import DayPlan
+
+    if not pinned:
+        return
+    villages = {v.code: v for v in session.exec(select(Village))}
+    districts = {d.code: d for d in session.exec(select(District))}
+    coarse = {}
+    for r in pinned:
+        v = villages.get(r.village_code)
+        point = v if v is not None and v.lat is not None else districts.get(r.district_code)
+        coarse[f"request:{r.id}"] = (point.lat, point.lon) if point else (None, None)
+    # A request is planned on its available date or later (a plan made before it was
+    # cancelled may be for any later day).
+    first = min(r.available_date for r in pinned)
+    for plan in session.exec(select(DayPlan).where(DayPlan.day >= first)):
+        body = json.loads(plan.body)
+        hits = [loc for loc in body.get("locations", []) if loc[0] in coarse]
+        for loc in hits:
+            loc[1], loc[2] = coarse[loc[0]]
+        if hits:
+            plan.body = json.dumps(body)
+            session.add(plan)
 
 
 ERASED_TEXT = "(dihapus)"
