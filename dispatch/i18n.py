@@ -406,6 +406,8 @@ CATALOG.update(
         "lock": {"id": "Kunci ke", "en": "Lock to"},
         "exclude": {"id": "Tunda hari ini", "en": "Leave out today"},
         "clear": {"id": "Lepas", "en": "Clear"},
+        "instruction_excluded": {"id": "Ditunda hari ini", "en": "Left out today"},
+        "instruction_locked": {"id": "Dikunci ke {vehicle}", "en": "Locked to {vehicle}"},
         "routes": {"id": "Rute", "en": "Routes"},
         "map": {"id": "Peta", "en": "Map"},
         "hours": {"id": "jam", "en": "hours"},

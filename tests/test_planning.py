@@ -19,6 +19,8 @@ from dispatch.models import (
     RequestStatus,
     StopEvent,
     User,
+    Vehicle,
+    Village,
     utcnow,
 )
 from dispatch.services import planning
@@ -424,3 +426,36 @@ def test_a_mistyped_number_on_the_planning_forms_is_a_422_not_a_500(client, day_
         r = client.post(f"/plan/{DAY.isoformat()}/{action}", data={**data, "csrf_token": csrf})
         assert r.status_code == 422, (action, r.status_code)
         assert "Isian tidak valid" in r.text, action
+
+
+def test_the_queue_shows_each_request_s_village_and_the_dispatcher_s_instruction(
+    engine, client, day_setup
+):
+    DAY, refs = day_setup
+    login(client, "dispatcher")
+
+    def queue():
+        return client.get(f"/plan?day={DAY.isoformat()}").text
+
+    page = queue()
+    with Session(engine) as db:
+        car = db.exec(select(Vehicle).where(Vehicle.active == True)).all()[-1]  # noqa: E712
+    for ref, data in (
+        (refs[0], {"action": "lock", "vehicle_id": str(car.id)}),
+        (refs[1], {"action": "exclude"}),
+    ):
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        r = client.post(
+            f"/plan/{DAY.isoformat()}/assign",
+            data={**data, "reference": ref, "version": version, "csrf_token": csrf_of(page)},
+        )
+        assert r.status_code == 200, r.text[:300]
+        page = queue()
+    row = lambda ref: page[page.index(ref) : page.index("</tr>", page.index(ref))]  # noqa: E731
+    assert f"Dikunci ke {car.name}" in row(refs[0])
+    assert f'value="{car.id}" selected' in row(refs[0])
+    assert "Ditunda hari ini" in row(refs[1])
+    assert "Dikunci" not in row(refs[2]) and "Ditunda" not in row(refs[2])
+    with Session(engine) as db:  # the village column
+        req = db.exec(select(Request).where(Request.reference == refs[3])).one()
+        assert db.get(Village, req.village_code).name in row(refs[3])

@@ -204,9 +204,18 @@ def plan_page(
                     }
                 )
     vehicles = [v for v in db.exec(select(Vehicle).order_by(Vehicle.name)) if v.active]
+    codes = {r.village_code for r in open_reqs if r.village_code}
+    village_names = dict(
+        db.exec(select(Village.code, Village.name).where(Village.code.in_(codes))).all()
+    )
+    # the dispatcher's instructions for the day, shown on the queue rows they apply to
+    instructions = {a.request_id: a for a in db.exec(select(Assignment).where(Assignment.day == d))}
     return render(
         request,
         "plan.html",
+        village_names=village_names,
+        instructions=instructions,
+        vehicle_names={v.id: v.name for v in db.exec(select(Vehicle))},
         # "re-plan from now" means something on the day itself only
         is_today=d == utcnow().astimezone(settings_of(request).region.tz).date(),
         view=view,
