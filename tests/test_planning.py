@@ -459,3 +459,22 @@ def test_the_queue_shows_each_request_s_village_and_the_dispatcher_s_instruction
     with Session(engine) as db:  # the village column
         req = db.exec(select(Request).where(Request.reference == refs[3])).one()
         assert db.get(Village, req.village_code).name in row(refs[3])
+
+
+def test_the_history_says_which_day_s_plan_and_what_the_driver_reported_in_indonesian(
+    engine, settings, day_setup
+):
+    from dispatch.models import RequestEvent
+
+    DAY, refs = day_setup
+    with Session(engine) as db:
+        v1 = _publish(db, settings, DAY)
+        _report(db, settings, v1, refs[0], "pickup", "arrived")
+        req = db.exec(select(Request).where(Request.reference == refs[0])).one()
+        notes = db.exec(
+            select(RequestEvent.note)
+            .where(RequestEvent.request_id == req.id)
+            .order_by(RequestEvent.id)
+        ).all()
+    assert f"rencana {DAY.isoformat()} versi 1" in notes
+    assert notes[-1] == "sopir: jemput tiba"

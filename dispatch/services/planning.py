@@ -476,20 +476,19 @@ def publish(
             )
         )
         served.update(route.tasks)
+    version = f"rencana {day.isoformat()} versi {number}"  # the history's note
     for ref, request_id in body["tasks"].items():
         req = session.get(Request, request_id)
         if ref in served:
             if req.status in (RequestStatus.NEW, RequestStatus.FAILED):
-                change_status(session, req, RequestStatus.TRIAGED, actor=actor, note="plan")
+                change_status(session, req, RequestStatus.TRIAGED, actor=actor, note=version)
             if req.status == RequestStatus.TRIAGED:
-                change_status(session, req, RequestStatus.PLANNED, actor=actor, note=f"v{number}")
+                change_status(session, req, RequestStatus.PLANNED, actor=actor, note=version)
             if req.status == RequestStatus.PLANNED:
-                change_status(
-                    session, req, RequestStatus.DISPATCHED, actor=actor, note=f"v{number}"
-                )
+                change_status(session, req, RequestStatus.DISPATCHED, actor=actor, note=version)
         elif req.status in ON_ROUTES:
             change_status(
-                session, req, RequestStatus.TRIAGED, actor=actor, note=f"not in v{number}"
+                session, req, RequestStatus.TRIAGED, actor=actor, note=f"tidak ada di {version}"
             )
     audit.record(session, "publish", "day_plan", draft.id, actor=actor, fields=("version",))
     return draft
@@ -562,6 +561,9 @@ def route_changes(
     }
 
 
+# A driver's report in the request's history (the office reads Indonesian).
+STOP_WORDS = {"pickup": "jemput", "delivery": "antar", "visit": "kunjungan"}
+STATUS_WORDS = {"arrived": "tiba", "done": "selesai", "failed": "gagal"}
 FUTURE_SLACK = timedelta(minutes=5)  # a phone clock a little ahead of the server's
 LATE_REPORT_DAYS = 7  # after its link expired, a route's reports are taken this long
 
@@ -659,7 +661,8 @@ def record_stop_event(
             req,
             target,
             actor=None,
-            note=f"driver: {stop_kind} {status}" + (f" ({reason})" if reason else ""),
+            note=f"sopir: {STOP_WORDS[stop_kind]} {STATUS_WORDS[status]}"
+            + (f" ({reason})" if reason else ""),
         )
     return event, True
 
