@@ -544,6 +544,9 @@ CATALOG.update(
         "report_title": {"id": "Laporan bulanan", "en": "Monthly report"},
         "month": {"id": "Bulan", "en": "Month"},
         "median_to_done": {"id": "Median waktu sampai selesai", "en": "Median time to done"},
-        "km_driven": {"id": "km ditempuh", "en": "km driven"},
+        "km_driven": {
+            "id": "km ditempuh (perkiraan dari laporan sopir)",
+            "en": "km driven (estimated from drivers' reports)",
+        },
     }
 )

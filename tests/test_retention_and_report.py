@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from dispatch.models import Request, RequestStatus, User, utcnow
@@ -145,7 +146,7 @@ def test_monthly_report_page_and_csv(client):
 def test_report_counts(engine, settings):
     tz = settings.region.tz
     with Session(engine) as db:
-        r = monthly(db, utcnow().astimezone(tz).strftime("%Y-%m"), tz)
+        r = monthly(db, utcnow().astimezone(tz).strftime("%Y-%m"), settings)
         total = len(db.exec(select(Request)).all())
     assert 0 < r.total <= total
     assert sum(r.by_urgency.values()) == r.total
@@ -192,8 +193,7 @@ def test_months_are_cut_at_midnight_in_the_region_not_utc(client, engine, settin
             r.created_at = at
             db.add(r)
             db.commit()
-            tz = settings.region.tz
-            counts = {m: monthly(db, m, tz).total for m in ("2026-11", "2026-12")}
+            counts = {m: monthly(db, m, settings).total for m in ("2026-11", "2026-12")}
         counts.update({f"csv {m}": _csv_total(client, m) for m in ("2026-11", "2026-12")})
         counts.update({f"page {m}": _page_total(client, m) for m in ("2026-11", "2026-12")})
         return counts
@@ -248,3 +248,166 @@ def test_retention_takes_a_home_s_exact_point_out_of_stored_plans(engine, settin
         stored = db.get(DayPlan, plan_id).body
     assert "0.27311" not in stored and "116.58127" not in stored
     assert json.loads(stored)["locations"][1] == expected
+
+
+# ---- km driven: estimated from what the drivers reported, not from the plan ---------------
+
+KM_MONTH = "2098-05"  # days of these tests' own: no other test plans in this month
+_KM_DAYS = iter(range(1, 29))
+
+
+def _km_day(engine, settings, *kinds: str):
+    """Requests of the given kinds on a day of its own (everything else left out), planned
+    and published: the day, the published plan and the requests' references."""
+    import uuid
+    from datetime import date
+
+    from dispatch.models import Assignment
+    from dispatch.services import planning
+
+    day = date(2098, 5, next(_KM_DAYS))
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        refs = []
+        for kind, village in zip(kinds, ("64.02.07.2005", "64.02.16.2001"), strict=False):
+            req, _ = submit_request(
+                db,
+                RequestIn(
+                    kind=kind,
+                    urgency="segera",
+                    village_code=village,
+                    adults=1,
+                    available_date=day.isoformat(),
+                    contact_phone="0812" + str(uuid.uuid4().int)[:8],
+                ),
+                settings,
+                actor=officer,
+            )
+            refs.append(req.reference)
+        for other in planning.open_requests(db, day):
+            if other.reference not in refs:
+                db.add(Assignment(day=day, request_id=other.id, excluded=True))
+        db.commit()
+    return day, _km_publish(engine, settings, day), refs
+
+
+def _km_publish(engine, settings, day):
+    from dispatch.services import planning
+
+    with Session(engine) as db:
+        dispatcher = db.exec(select(User).where(User.username == "dispatcher")).one()
+        planning.plan_day(db, day, settings, dispatcher, time_limit=1.0)
+        published = planning.publish(db, day, settings, dispatcher, planning.day_version(db, day))
+        db.commit()
+        return published.id
+
+
+def _km_report(engine, settings, plan_id: int, ref: str, stop_kind: str, *statuses: str) -> int:
+    """The driver of the car carrying `ref` reports its stop; returns the car's id."""
+    import uuid
+
+    from dispatch.models import DayPlan
+    from dispatch.services import planning
+
+    with Session(engine) as db:
+        published = db.get(DayPlan, plan_id)
+        plan, _ = planning.load_body(published)
+        route = next(r for r in plan.routes if ref in r.tasks)
+        token = planning.link_token(settings.secret_key, published.id, int(route.vehicle))
+        link, _plan = planning.find_link(db, token)
+        for status in statuses:
+            planning.record_stop_event(
+                db,
+                link,
+                published,
+                client_id="km-" + uuid.uuid4().hex,
+                reference=ref,
+                stop_kind=stop_kind,
+                status=status,
+                tz=settings.region.tz,
+            )
+        db.commit()
+        return int(route.vehicle)
+
+
+def _km_expected(engine, settings, vehicle_id: int, ref: str) -> float:
+    """depot -> the village -> the hospital -> depot, by the travel model plans use."""
+    from dispatch.models import Place, Vehicle
+    from dispatch.services.planning import travel_model
+    from routing import Location
+
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        depot = db.get(Place, db.get(Vehicle, vehicle_id).depot_id)
+        dest = db.get(Place, req.destination_id)
+        points = [
+            Location("depot", depot.lat, depot.lon),
+            Location("village", req.lat, req.lon),
+            Location("hospital", dest.lat, dest.lon),
+        ]
+    d = travel_model(settings).matrix(points).distances
+    return (d[0][1] + d[1][2] + d[2][0]) / 1000
+
+
+def _km_shown(client, engine, settings) -> dict[str, float]:
+    """km driven in KM_MONTH as the head of agency reads it: the page, the CSV, the figure."""
+    import re
+
+    from tests.conftest import login
+
+    login(client, "dispatcher")
+    page = client.get(f"/reports/monthly?month={KM_MONTH}").text
+    csv = client.get(f"/reports/monthly.csv?month={KM_MONTH}").text
+    row = next(r for r in csv.splitlines() if ",distance," in r)
+    with Session(engine) as db:
+        figure = monthly(db, KM_MONTH, settings).km_driven
+    return {
+        "page": float(
+            re.search(r"km ditempuh \(perkiraan dari laporan sopir\): <b>([\d.]+)</b>", page)[1]
+        ),
+        "csv": float(row.split(",")[-1]) if "estimated_from_drivers_reports" in row else -1,
+        "figure": figure,
+    }
+
+
+def test_km_driven_counts_what_the_drivers_reported_not_the_plan(client, engine, settings):
+    """A day published and then closed with nothing driven adds no km; a day where the
+    driver reported a transport adds depot -> village -> hospital -> depot, not the
+    planned km of the stop nobody reported."""
+    from tests.conftest import csrf_of, login
+
+    before = _km_shown(client, engine, settings)
+    day, _plan_id, _refs = _km_day(engine, settings, "medical", "visit")
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={day.isoformat()}")
+    closed = client.post(
+        f"/plan/{day.isoformat()}/close",
+        data={"csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 303
+    assert _km_shown(client, engine, settings) == before  # published, nothing driven
+
+    _day2, plan_id, (transport, _visit) = _km_day(engine, settings, "medical", "visit")
+    car = _km_report(engine, settings, plan_id, transport, "pickup", "arrived", "done")
+    _km_report(engine, settings, plan_id, transport, "delivery", "arrived", "done")
+    expected = _km_expected(engine, settings, car, transport)
+    assert expected > 1
+    after = _km_shown(client, engine, settings)
+    for where in after:
+        assert after[where] - before[where] == pytest.approx(expected, abs=0.11), where
+
+
+def test_km_driven_under_a_superseded_plan_version_still_counts(client, engine, settings):
+    """The driver delivers under version 1; the dispatcher publishes version 2 for the rest
+    of the day, which nobody drives: the month counts the delivery, not version 2's km."""
+    before = _km_shown(client, engine, settings)
+    day, v1, (transport, _visit) = _km_day(engine, settings, "medical", "visit")
+    car = _km_report(engine, settings, v1, transport, "pickup", "arrived", "done")
+    _km_report(engine, settings, v1, transport, "delivery", "done")
+    v2 = _km_publish(engine, settings, day)
+    assert v2 != v1
+    expected = _km_expected(engine, settings, car, transport)
+    after = _km_shown(client, engine, settings)
+    for where in after:
+        assert after[where] - before[where] == pytest.approx(expected, abs=0.11), where

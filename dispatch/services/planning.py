@@ -283,6 +283,21 @@ def build_problem(
     return DayProblem(problem, reqs, by_id, place_at, skipped)
 
 
+def stop_point(
+    req: Request, stop_kind: str, places: dict[int, Place]
+) -> tuple[str, float | None, float | None] | None:
+    """Where a reported stop happened, keyed as build_problem names locations: the
+    request's point for a pickup at the village or a visit, the destination place for a
+    delivery; a return home the other way round."""
+    at_village = stop_kind == "visit" or (stop_kind == "pickup") != (
+        req.kind == RequestKind.RETURN_HOME
+    )
+    if at_village:
+        return f"request:{req.id}", req.lat, req.lon
+    dest = places.get(req.destination_id)
+    return (f"place:{dest.id}", dest.lat, dest.lon) if dest is not None else None
+
+
 def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position]:
     """Each vehicle's last reported stop and what it has done, from the day's stop events."""
     published = latest(session, day, PlanStatus.PUBLISHED)
@@ -314,14 +329,9 @@ def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position
         elif e.status == "done" and e.stop_kind == "pickup":
             pos.on_board.add(ref)
         # Where is the vehicle? At the place of its last reported stop.
-        at_village = e.stop_kind == "visit" or (e.stop_kind == "pickup") != (
-            req.kind == RequestKind.RETURN_HOME
-        )
-        if at_village and req.lat is not None:
-            pos.key, pos.lat, pos.lon = f"request:{req.id}", req.lat, req.lon
-        elif req.destination_id in places:
-            dest = places[req.destination_id]
-            pos.key, pos.lat, pos.lon = f"place:{dest.id}", dest.lat, dest.lon
+        point = stop_point(req, e.stop_kind, places)
+        if point is not None and point[1] is not None:
+            pos.key, pos.lat, pos.lon = point
     return out
 
 

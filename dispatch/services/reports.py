@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,20 @@ from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session, select
 
-from dispatch.models import DayPlan, District, PlanStatus, Request, RequestEvent, RequestStatus
+from dispatch.config import Settings
+from dispatch.models import (
+    DayPlan,
+    District,
+    Place,
+    PlanStatus,
+    Request,
+    RequestEvent,
+    RequestStatus,
+    StopEvent,
+    Vehicle,
+)
+from dispatch.services.planning import stop_point
+from routing import Location
 
 
 @dataclass
@@ -22,7 +36,7 @@ class MonthReport:
     by_urgency: Counter = field(default_factory=Counter)
     by_status: Counter = field(default_factory=Counter)
     hours_to_done: list[float] = field(default_factory=list)
-    km_driven: float = 0.0
+    km_driven: float = 0.0  # estimated from the drivers' reports (see km_reported)
     unserved: Counter = field(default_factory=Counter)  # reason -> count (last plan of each day)
 
     @property
@@ -52,9 +66,60 @@ def month_bounds(month: str, tz: tzinfo) -> tuple[datetime, datetime]:
     )
 
 
-def monthly(session: Session, month: str, tz: tzinfo) -> MonthReport:
-    from dispatch.services.planning import load_body
+def km_reported(session: Session, first: date, after: date, travel) -> float:
+    """Kilometres driven from `first` to before `after`, estimated from the drivers' reports:
+    per vehicle and day, depot -> each reported stop (arrived, done or failed; every plan
+    version of the day, in the order they happened) -> depot, legs from the travel model.
+    A day without reports adds nothing."""
+    rows = session.exec(
+        select(StopEvent, DayPlan.day)
+        .join(DayPlan, DayPlan.id == StopEvent.plan_id)
+        .where(
+            DayPlan.day >= first,
+            DayPlan.day < after,
+            StopEvent.status.in_(("arrived", "done", "failed")),
+        )
+        .order_by(StopEvent.happened_at, StopEvent.id)
+    ).all()
+    if not rows:
+        return 0.0
+    places = {p.id: p for p in session.exec(select(Place))}
+    depots = {v.id: places.get(v.depot_id) for v in session.exec(select(Vehicle))}
+    ids = {e.request_id for e, _day in rows}
+    reqs = {r.id: r for r in session.exec(select(Request).where(Request.id.in_(ids)))}
+    stored: dict[int, dict[str, list]] = {}  # plan -> its locations (points kept on erasure)
+    trips: dict[tuple[date, int], list[Location]] = {}
+    for e, day in rows:
+        req, depot = reqs.get(e.request_id), depots.get(e.vehicle_id)
+        point = stop_point(req, e.stop_kind, places) if req is not None else None
+        if point is None or depot is None:
+            continue
+        key, lat, lon = point
+        if lat is None:  # erased after retention: the village's point the plan kept
+            if e.plan_id not in stored:
+                body = json.loads(session.get(DayPlan, e.plan_id).body or "{}")
+                stored[e.plan_id] = {k: [la, lo] for k, la, lo in body.get("locations", [])}
+            lat, lon = stored[e.plan_id].get(key, (None, None))
+            if lat is None:
+                continue
+        trip = trips.setdefault(
+            (day, e.vehicle_id), [Location(f"place:{depot.id}", depot.lat, depot.lon)]
+        )
+        if trip[-1].id != key:  # the same point twice is no leg
+            trip.append(Location(key, lat, lon))
+    metres = 0
+    for trip in trips.values():
+        if trip[-1].id != trip[0].id:
+            trip.append(trip[0])
+        distances = travel.matrix(trip).distances
+        metres += sum(distances[i][i + 1] for i in range(len(trip) - 1))
+    return metres / 1000
 
+
+def monthly(session: Session, month: str, settings: Settings) -> MonthReport:
+    from dispatch.services.planning import load_body, travel_model
+
+    tz = settings.region.tz
     start, end = month_bounds(month, tz)
     report = MonthReport(month)
     names = {d.code: d.name for d in session.exec(select(District))}
@@ -84,10 +149,10 @@ def monthly(session: Session, month: str, tz: tzinfo) -> MonthReport:
     ).all()
     for p in plans:
         plan, _body = load_body(p)
-        report.km_driven += plan.distance / 1000
         for u in plan.unserved:
             report.unserved[u.reason.value] += 1
-    report.km_driven = round(report.km_driven, 1)
+    travel = travel_model(settings)
+    report.km_driven = round(km_reported(session, start.date(), end.date(), travel), 1)
     return report
 
 
@@ -101,5 +166,7 @@ def to_csv(report: MonthReport) -> str:
     w.writerow([report.month, "total", "requests", report.total])
     w.writerow([report.month, "time_to_done_hours", "median", report.median_hours or ""])
     w.writerow([report.month, "time_to_done_hours", "p90", report.p90_hours or ""])
-    w.writerow([report.month, "distance", "km_driven", report.km_driven])
+    w.writerow(
+        [report.month, "distance", "km_driven_estimated_from_drivers_reports", report.km_driven]
+    )
     return out.getvalue()

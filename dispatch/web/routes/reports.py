@@ -33,8 +33,8 @@ def report_page(
     db: Session = Depends(get_db),
     _u: User = Depends(OFFICE),
 ):
-    tz = settings_of(request).region.tz
-    return render(request, "report.html", r=monthly(db, _month(request, month), tz))
+    r = monthly(db, _month(request, month), settings_of(request))
+    return render(request, "report.html", r=r)
 
 
 @router.get("/reports/monthly.csv")
@@ -46,7 +46,7 @@ def report_csv(
 ):
     m = _month(request, month)
     return Response(
-        to_csv(monthly(db, m, settings_of(request).region.tz)),
+        to_csv(monthly(db, m, settings_of(request))),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="jangkau-{m}.csv"'},
     )
