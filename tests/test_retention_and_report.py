@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -76,7 +76,7 @@ def test_retention_erases_the_notes_and_stop_reports_written_about_the_request(
             db, req, RequestStatus.FAILED, actor=None, note=f"driver: pickup failed ({secret})"
         )
         change_status(db, req, RequestStatus.CANCELLED, actor=dispatcher, note=f"batal: {secret}")
-        plan = DayPlan(day=utcnow().date())
+        plan = DayPlan(day=date(2098, 1, 5))  # a day no page of another test opens
         db.add(plan)
         db.flush()
         db.add(
@@ -229,7 +229,8 @@ def test_retention_takes_a_home_s_exact_point_out_of_stored_plans(engine, settin
         )
         assert (req.lat, req.lon) == gps
         body = {"locations": [["place:1", -0.41, 116.99], [f"request:{req.id}", *gps]]}
-        plan = DayPlan(day=req.available_date, body=json.dumps(body))
+        # a stored plan of a later day (none that another test's page opens)
+        plan = DayPlan(day=date(2098, 1, 6), body=json.dumps(body))
         db.add(plan)
         change_status(db, req, RequestStatus.CANCELLED, actor=officer)
         req.closed_at = utcnow() - timedelta(days=settings.retention.closed_request_days + 1)
