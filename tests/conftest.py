@@ -193,3 +193,27 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def report_stop(db, settings, published, reference: str, stop_kind: str, *statuses: str) -> int:
+    """The driver of the car carrying `reference` in a published plan reports its stop
+    (each status in turn, as the driver's page sends them); returns the car's id."""
+    from dispatch.services import planning
+
+    plan, _ = planning.load_body(published)
+    route = next(r for r in plan.routes if reference in r.tasks)
+    token = planning.link_token(settings.secret_key, published.id, int(route.vehicle))
+    link, _plan = planning.find_link(db, token)
+    for status in statuses:
+        planning.record_stop_event(
+            db,
+            link,
+            published,
+            client_id="c-" + uuid.uuid4().hex,
+            reference=reference,
+            stop_kind=stop_kind,
+            status=status,
+            tz=settings.region.tz,
+        )
+    db.commit()
+    return int(route.vehicle)

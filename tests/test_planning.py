@@ -25,7 +25,7 @@ from dispatch.models import (
 )
 from dispatch.services import planning
 from dispatch.services.requests import RequestIn, submit_request
-from tests.conftest import csrf_of, login
+from tests.conftest import csrf_of, login, report_stop
 
 _DAYS = iter(range(1, 29))
 
@@ -344,24 +344,6 @@ def _publish(db: Session, settings, day: date) -> DayPlan:
     return published
 
 
-def _report(db: Session, settings, published: DayPlan, ref: str, stop_kind: str, status: str):
-    plan, _ = planning.load_body(published)
-    route = next(r for r in plan.routes if ref in r.tasks)
-    token = planning.link_token(settings.secret_key, published.id, int(route.vehicle))
-    link, _plan = planning.find_link(db, token)
-    planning.record_stop_event(
-        db,
-        link,
-        published,
-        client_id="c-" + uuid.uuid4().hex,
-        reference=ref,
-        stop_kind=stop_kind,
-        status=status,
-        tz=settings.region.tz,
-    )
-    db.commit()
-
-
 def test_a_survivor_on_board_stays_on_the_route_through_a_replan_and_the_day_closes(
     engine, settings, client, day_setup
 ):
@@ -369,8 +351,8 @@ def test_a_survivor_on_board_stays_on_the_route_through_a_replan_and_the_day_clo
     transport = refs[0]  # darurat, medical: pickup at the village, drop-off at the RSUD
     with Session(engine) as db:
         v1 = _publish(db, settings, DAY)
-        _report(db, settings, v1, transport, "pickup", "arrived")
-        _report(db, settings, v1, transport, "pickup", "done")
+        report_stop(db, settings, v1, transport, "pickup", "arrived")
+        report_stop(db, settings, v1, transport, "pickup", "done")
         v2 = _publish(db, settings, DAY)  # the dispatcher re-plans and publishes again
         plan, _ = planning.load_body(v2)
         assert transport in {t for r in plan.routes for t in r.tasks}
@@ -469,7 +451,7 @@ def test_the_history_says_which_day_s_plan_and_what_the_driver_reported_in_indon
     DAY, refs = day_setup
     with Session(engine) as db:
         v1 = _publish(db, settings, DAY)
-        _report(db, settings, v1, refs[0], "pickup", "arrived")
+        report_stop(db, settings, v1, refs[0], "pickup", "arrived")
         req = db.exec(select(Request).where(Request.reference == refs[0])).one()
         notes = db.exec(
             select(RequestEvent.note)

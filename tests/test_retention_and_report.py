@@ -304,31 +304,11 @@ def _km_publish(engine, settings, day):
 
 
 def _km_report(engine, settings, plan_id: int, ref: str, stop_kind: str, *statuses: str) -> int:
-    """The driver of the car carrying `ref` reports its stop; returns the car's id."""
-    import uuid
-
     from dispatch.models import DayPlan
-    from dispatch.services import planning
+    from tests.conftest import report_stop
 
     with Session(engine) as db:
-        published = db.get(DayPlan, plan_id)
-        plan, _ = planning.load_body(published)
-        route = next(r for r in plan.routes if ref in r.tasks)
-        token = planning.link_token(settings.secret_key, published.id, int(route.vehicle))
-        link, _plan = planning.find_link(db, token)
-        for status in statuses:
-            planning.record_stop_event(
-                db,
-                link,
-                published,
-                client_id="km-" + uuid.uuid4().hex,
-                reference=ref,
-                stop_kind=stop_kind,
-                status=status,
-                tz=settings.region.tz,
-            )
-        db.commit()
-        return int(route.vehicle)
+        return report_stop(db, settings, db.get(DayPlan, plan_id), ref, stop_kind, *statuses)
 
 
 def _km_expected(engine, settings, vehicle_id: int, ref: str) -> float:
