@@ -92,6 +92,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Nama kendaraan {name} sudah dipakai.",
         "en": "Vehicle name {name} is taken.",
     },
+    "vehicle_plate_taken": {
+        "id": "Nomor polisi {plate} sudah terdaftar pada kendaraan lain.",
+        "en": "Plate {plate} is already registered to another vehicle.",
+    },
     "login_failed": {
         "id": "Nama pengguna atau kata sandi salah.",
         "en": "Wrong username or password.",

@@ -283,3 +283,17 @@ def test_a_refused_admin_form_comes_back_with_what_was_typed(client):
     )
     assert user.status_code == 409 and 'value="officer" selected' in user.text
     assert "rahasia-sekali-2026" not in user.text
+
+
+def test_a_plate_already_registered_is_refused_however_it_is_typed(client):
+    admin = _admin_api(client)
+    plate = client.get("/api/vehicles", headers=admin).json()[0]["plate"]
+    assert plate
+    r = client.post(
+        "/api/vehicles",
+        headers=admin,
+        json={"name": "Mobil Kembar", "plate": "  " + plate.lower().replace(" ", "  ") + " "},
+    )
+    assert r.status_code == 409 and plate in r.json()["detail"]
+    names = [v["name"] for v in client.get("/api/vehicles", headers=admin).json()]
+    assert "Mobil Kembar" not in names

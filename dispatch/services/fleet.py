@@ -135,12 +135,15 @@ def create_vehicle(
         raise UserError("skills_invalid", skills=", ".join(sorted(SKILLS)))
     if session.exec(select(Vehicle).where(Vehicle.name == name)).first():
         raise Conflict("vehicle_name_taken", name=name)
+    plate = " ".join(plate.split()).upper()  # "kt 1001  kk" is the plate KT 1001 KK
+    if plate and session.exec(select(Vehicle).where(Vehicle.plate == plate)).first():
+        raise Conflict("vehicle_plate_taken", plate=plate)
     depot = place_by_key(session, depot_key)
     if depot.kind != PlaceKind.DEPOT:
         raise UserError("depot_not_depot", place_key=depot.key)
     vehicle = Vehicle(
         name=name,
-        plate=plate.strip().upper(),
+        plate=plate,
         seats=seats,
         depot_id=depot.id,
         shift_start=shift_start,
