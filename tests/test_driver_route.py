@@ -198,3 +198,23 @@ def test_reports_kept_in_the_phone_count_after_the_link_expired(engine, settings
     clock(expires + timedelta(days=8))
     r = client.post(f"/r/{token}/events", json=_report(visit, "visit", "arrived", during_shift))
     assert r.status_code == 422 and r.json()["code"] == "link_expired_report"
+
+
+def test_a_stop_made_before_the_request_was_cancelled_is_kept_when_sent_late(
+    engine, settings, client
+):
+    """The driver picked her up at 09:00 without signal; the office cancelled at 10:00
+    (she was already safe); the phone sends at 11:00. What happened is kept."""
+    day, (ref,), tokens = _publish(engine, settings, [{}])
+    before = utcnow() - timedelta(minutes=2)
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        change_status(db, req, RequestStatus.CANCELLED, actor=_user(db, "dispatcher"))
+        db.commit()
+    late = client.post(f"/r/{tokens[ref]}/events", json=_report(ref, "pickup", "done", before))
+    assert late.status_code == 201, late.text
+    after = client.post(f"/r/{tokens[ref]}/events", json=_report(ref, "pickup", "done"))
+    assert after.status_code == 409
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        assert req.status == RequestStatus.CANCELLED

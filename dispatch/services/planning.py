@@ -25,6 +25,7 @@ from dispatch.models import (
     Place,
     PlanStatus,
     Request,
+    RequestEvent,
     RequestKind,
     RequestStatus,
     StopEvent,
@@ -640,11 +641,13 @@ def record_stop_event(
     kinds = ("visit",) if req.kind == RequestKind.VISIT else ("pickup", "delivery")
     if stop_kind not in kinds:
         raise UserError("stop_kind_mismatch", reference=reference)
-    if req.status == RequestStatus.CANCELLED:
-        raise Conflict("stop_cancelled", reference=reference)
     if status == "failed" and not reason.strip():
         raise UserError("reason_required")
     happened_at = _report_time(link, plan, happened_at, tz)
+    if req.status == RequestStatus.CANCELLED and happened_at >= _cancelled_at(session, req):
+        raise Conflict("stop_cancelled", reference=reference)
+    # (a report from before the cancellation, sent late, is kept as what happened; the
+    # cancelled request's status stays as it is)
     event = StopEvent(
         client_id=client_id,
         plan_id=plan.id,
@@ -675,6 +678,15 @@ def record_stop_event(
             + (f" ({reason})" if reason else ""),
         )
     return event, True
+
+
+def _cancelled_at(session: Session, req: Request) -> datetime:
+    at = session.exec(
+        select(RequestEvent.at)
+        .where(RequestEvent.request_id == req.id, RequestEvent.to_status == req.status)
+        .order_by(RequestEvent.at.desc())
+    ).first()
+    return at or req.updated_at
 
 
 def _allowed(status: RequestStatus) -> set[RequestStatus]:
