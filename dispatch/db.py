@@ -25,13 +25,17 @@ CONNECTIONS_PER_PROCESS = POOL_SIZE + POOL_OVERFLOW
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors never carry the statement's values (`hide_parameters`): they
+    reach the logs, and the values are survivors' data."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn, _record) -> None:  # pragma: no cover - trivial
@@ -42,7 +46,9 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    engine = create_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, hide_parameters=True
+    )
     ping_when_idle(engine)
     return engine
 

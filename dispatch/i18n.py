@@ -118,6 +118,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Isian tidak valid: {fields}.",
         "en": "Invalid input: {fields}.",
     },
+    "invalid_characters": {
+        "id": "Isian mengandung karakter kosong (NUL) yang tidak bisa disimpan. "
+        "Hapus lalu kirim lagi.",
+        "en": "The input holds an empty (NUL) character that cannot be stored. "
+        "Remove it and send again.",
+    },
     "phone_required": {
         "id": "Nomor telepon kontak wajib diisi.",
         "en": "A contact phone number is required.",

@@ -101,7 +101,7 @@ def _sqlite_counter_engine(url: URL) -> Engine:
     """A small pool of its own, so the increment commits at once without the caller's
     transaction, and a caller holding a connection of the main pool never waits for
     another connection of that same pool (that is how pools deadlock)."""
-    return create_engine(url, pool_size=2, max_overflow=6, pool_pre_ping=True)
+    return create_engine(url, pool_size=2, max_overflow=6, pool_pre_ping=True, hide_parameters=True)
 
 
 def next_value(session: Session, key: str) -> int:

@@ -25,7 +25,7 @@ from dispatch.services import solving
 from dispatch.services.jobs import PlanningJobs
 from dispatch.services.points import install_geocoder
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
-from dispatch.web.middleware import RequestLog
+from dispatch.web.middleware import RefuseNul, RequestLog
 from dispatch.web.render import render
 from dispatch.web.routes import admin, auth, plan, public, region, reports, requests
 
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
 
+    app.add_middleware(RefuseNul)
     app.add_middleware(RequestLog)
 
     @app.get("/healthz", tags=["ops"])

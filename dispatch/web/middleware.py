@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -54,3 +55,63 @@ class RequestLog:
                     "ms": round((time.perf_counter() - start) * 1000, 1),
                 },
             )
+
+
+class RefuseNul:
+    """A NUL character belongs in no field: PostgreSQL cannot store one, and the error it
+    raised used to end as a 500. Refused with a 422 before anything reads the request, on
+    every database alike: in the query string, a JSON body (as \\u0000) or a form (%00)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            await _refuse(scope, send)
+            return
+        kind = dict(scope.get("headers", [])).get(b"content-type", b"")
+        marks = (b"\\u0000", b"\x00") if b"json" in kind else (b"%00", b"\x00")
+        if scope["method"] in ("GET", "HEAD", "OPTIONS") or not (
+            b"json" in kind or b"x-www-form-urlencoded" in kind
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks, message = [], {"more_body": True}
+        while message.get("more_body", False):
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+        body = b"".join(chunks)
+        if any(m in body for m in marks):
+            await _refuse(scope, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(scope: Scope, send: Send) -> None:
+    from dispatch.i18n import translate
+
+    headers = dict(scope.get("headers", []))
+    lang = "en" if headers.get(b"accept-language", b"").startswith(b"en") else "id"
+    body = json.dumps({"detail": translate("invalid_characters", lang)}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
