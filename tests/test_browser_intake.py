@@ -72,4 +72,64 @@ def test_a_submission_the_server_could_not_store_is_kept_and_sent_again(page, li
     assert sent.value.request.headers["idempotency-key"] == failed[0]
     page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
     assert "+6281255509876" in page.inner_text("main")
-    assert page.evaluate("localStorage.getItem('jangkau-outbox')") == "[]"
+    assert page.evaluate("localStorage.getItem('jangkau-outbox:officer.tenggarong')") == "[]"
+
+
+def _logout(page, base: str) -> None:
+    page.click("form[action='/logout'] button")
+    page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def test_a_request_kept_on_a_shared_phone_is_never_sent_under_another_officer(
+    page, live_server, engine
+):
+    from sqlmodel import Session, select
+
+    from dispatch.models import Request
+
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    page.route("**/api/requests", lambda route: route.abort())  # no signal for this
+    page.fill("input[name=village]", "Sebulu Ilir · Sebulu")
+    page.dispatch_event("input[name=village]", "change")
+    page.fill("input[name=landmark]", "titipan-ponsel-bersama")
+    page.fill("input[name=contact_phone]", "0812 5550 4321")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#msg.notice")
+    page.unroute("**/api/requests")
+    _logout(page, live_server)
+    _login(page, live_server, "officer.kotabangun")
+    page.goto(f"{live_server}/requests/new")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1500)
+    with Session(engine) as db:
+        sent = db.exec(select(Request).where(Request.landmark == "titipan-ponsel-bersama")).all()
+    assert sent == []  # not under officer.kotabangun's name
+    kept = page.evaluate("localStorage.getItem('jangkau-outbox:officer.tenggarong')")
+    assert "titipan-ponsel-bersama" in kept  # still waiting for its own officer
+
+
+def test_a_kept_request_the_server_refuses_comes_back_into_the_form(page, live_server):
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    item = {
+        "key": "kept-0123456789",
+        "body": {
+            "kind": "visit",
+            "urgency": "terjadwal",
+            "available_date": "2020-01-02",
+            "village": "Sebulu Ilir · Sebulu",
+            "village_code": "64.02.07.2005",
+            "landmark": "rumah biru dekat sekolah",
+            "contact_phone": "081255508888",
+        },
+    }
+    page.evaluate(
+        "item => localStorage.setItem('jangkau-outbox:officer.tenggarong', JSON.stringify([item]))",
+        item,
+    )
+    page.reload()  # the form sends what it kept; the date has passed by now
+    page.wait_for_selector("#msg.error")
+    assert "sudah lewat" in page.inner_text("#msg")
+    assert page.input_value("input[name=landmark]") == "rumah biru dekat sekolah"
+    assert page.input_value("input[name=available_date]") == "2020-01-02"
