@@ -218,3 +218,32 @@ def test_a_stop_made_before_the_request_was_cancelled_is_kept_when_sent_late(
     with Session(engine) as db:
         req = db.exec(select(Request).where(Request.reference == ref)).one()
         assert req.status == RequestStatus.CANCELLED
+
+
+def test_marks_left_under_an_earlier_version_s_link_are_sent_from_the_new_one(
+    engine, settings, page, live_server
+):
+    """The driver marked a stop without signal, closed the page; the office republished.
+    Opening the new version sends the old marks, once."""
+    from dispatch.models import StopEvent
+
+    day, (ref,), tokens = _publish(engine, settings, [{}])
+    old = tokens[ref]
+    with Session(engine) as db:
+        dispatcher = _user(db, "dispatcher")
+        planning.plan_day(db, day, settings, dispatcher, time_limit=1.0)
+        v2 = planning.publish(db, day, settings, dispatcher, planning.day_version(db, day))
+        db.commit()
+        plan, _ = planning.load_body(v2)
+        route = next(r for r in plan.routes if ref in r.tasks)
+        new = planning.link_token(settings.secret_key, v2.id, int(route.vehicle))
+    mark = {**_report(ref, "pickup", "arrived", utcnow() - timedelta(minutes=5))}
+    page.goto(f"{live_server}/r/{new}")
+    page.evaluate(
+        "([k, m]) => localStorage.setItem(k, JSON.stringify([m]))", [f"jangkau-route-{old}", mark]
+    )
+    page.reload()
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{old}') === null")
+    with Session(engine) as db:
+        stored = db.exec(select(StopEvent).where(StopEvent.client_id == mark["client_id"])).all()
+    assert len(stored) == 1 and stored[0].status == "arrived"
