@@ -460,3 +460,39 @@ def test_the_history_says_which_day_s_plan_and_what_the_driver_reported_in_indon
         ).all()
     assert f"rencana {DAY.isoformat()} versi 1" in notes
     assert notes[-1] == "sopir: jemput tiba"
+
+
+def test_two_changes_to_a_day_at_once_one_wins_and_the_other_is_told(engine, settings):
+    """Two dispatchers (or two server processes) that read the same version: the second
+    to write is refused, even while the first has not yet committed."""
+    import threading
+
+    from dispatch.errors import Conflict
+
+    day = _next_day()
+    with Session(engine) as db:
+        planning.bump_day(db, day, None, None)
+        db.commit()
+        seen = planning.day_version(db, day)
+    first = Session(engine)
+    assert planning.bump_day(first, day, seen, None) == seen + 1  # not committed yet
+    outcome = []
+
+    def second() -> None:
+        with Session(engine) as db:
+            try:
+                planning.bump_day(db, day, seen, None)
+                db.commit()
+                outcome.append("overwrote")
+            except Conflict as exc:
+                outcome.append(exc.key)
+
+    t = threading.Thread(target=second)
+    t.start()
+    t.join(0.5)  # it waits for the first one's row
+    first.commit()
+    first.close()
+    t.join()
+    assert outcome == ["plan_changed"]
+    with Session(engine) as db:
+        assert planning.day_version(db, day) == seen + 1

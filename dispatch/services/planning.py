@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dispatch import audit
@@ -107,15 +109,31 @@ def day_version(session: Session, day: date) -> int:
 
 
 def bump_day(session: Session, day: date, expected: int | None, actor: User | None) -> int:
-    """Advance the day's edit version; refuse if someone changed the day meanwhile."""
-    state = session.get(DayState, day) or DayState(day=day, version=0)
-    if expected is not None and expected != state.version:
+    """Advance the day's edit version; refuse if someone changed the day meanwhile.
+
+    The update names the version it read, so of two dispatchers (or two server processes)
+    changing the day at once, the second finds it moved on and is told, never overwrites.
+    """
+    state = session.get(DayState, day)
+    if state is None:
+        state = DayState(day=day, version=0)
+        session.add(state)
+        try:
+            session.flush()
+        except IntegrityError:  # created at this moment by someone else
+            raise Conflict("plan_changed", day=day.isoformat()) from None
+    seen = state.version
+    if expected is not None and expected != seen:
         raise Conflict("plan_changed", day=day.isoformat())
-    state.version += 1
-    state.updated_by = actor.id if actor else None
-    state.updated_at = utcnow()
-    session.add(state)
-    return state.version
+    moved = session.exec(
+        update(DayState)
+        .where(DayState.day == day, DayState.version == seen)
+        .values(version=seen + 1, updated_by=actor.id if actor else None, updated_at=utcnow())
+    )
+    if moved.rowcount != 1:
+        raise Conflict("plan_changed", day=day.isoformat())
+    session.expire(state)
+    return seen + 1
 
 
 def open_requests(session: Session, day: date) -> list[Request]:
