@@ -369,3 +369,22 @@ def test_a_mistake_on_the_help_page_brings_the_form_back_filled_in(client):
     assert "isi 3 sampai 300 huruf" in r.text and "Keluar cepat" in r.text
     assert 'value="malam ini"' in r.text and 'value="64.02.08.2004" selected' in r.text
     assert "no-store" in r.headers["cache-control"]
+
+
+def test_the_help_page_redirects_after_sending_so_a_reload_sends_nothing_again(app, db):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, client=("198.51.100.20", 50000)) as phone:
+        page = phone.get("/bantuan")
+        form = {
+            "village_code": "64.02.08.2004",
+            "safe_contact": "lewat tetangga, sore hari",
+            "csrf_token": csrf_of(page.text),
+        }
+        before = len(db.exec(select(Request)).all())
+        sent = phone.post("/bantuan", data=form, follow_redirects=False)
+        assert sent.status_code == 303 and sent.headers["location"] == "/bantuan/terkirim"
+        thanks = phone.get("/bantuan/terkirim")  # what a reload shows, too
+        assert "Terima kasih" in thanks.text and "no-store" in thanks.headers["cache-control"]
+        assert "Keluar cepat" in thanks.text
+        assert len(db.exec(select(Request)).all()) == before + 1

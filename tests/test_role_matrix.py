@@ -73,6 +73,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/r/{token}/events"): PUBLIC,
     ("GET", "/bantuan"): PUBLIC,
     ("POST", "/bantuan"): PUBLIC,
+    ("GET", "/bantuan/terkirim"): PUBLIC,
     ("GET", "/api/villages"): ALL,
 }
 DOCS = {"/api/docs", "/api/docs/oauth2-redirect", "/api/openapi.json"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, select
@@ -145,4 +146,12 @@ def help_submit(
         page.headers["Retry-After"] = "10"
         return page
     limiter.hit(client)
+    # Post, then redirect: a reload or Back shows the thanks, and never sends it again.
+    response = RedirectResponse("/bantuan/terkirim", status_code=303)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@router.get("/bantuan/terkirim")
+def help_sent(request: Request, db: Session = Depends(get_db), _p=Depends(public)):
     return _page(request, db, "bantuan_done.html")
