@@ -247,3 +247,14 @@ def test_marks_left_under_an_earlier_version_s_link_are_sent_from_the_new_one(
     with Session(engine) as db:
         stored = db.exec(select(StopEvent).where(StopEvent.client_id == mark["client_id"])).all()
     assert len(stored) == 1 and stored[0].status == "arrived"
+
+
+def test_a_reloaded_route_shows_what_was_already_reported(engine, settings, client):
+    day, (ref,), tokens = _publish(engine, settings, [{}])
+    token = tokens[ref]
+    assert "✓" not in _stop(client.get(f"/r/{token}").text, ref, "pickup")
+    r = client.post(f"/r/{token}/events", json=_report(ref, "pickup", "arrived"))
+    assert r.status_code == 201
+    page = client.get(f"/r/{token}").text
+    assert "Tiba ✓" in _stop(page, ref, "pickup")
+    assert "✓" not in _stop(page, ref, "delivery")

@@ -16,7 +16,16 @@ from sqlmodel import Session, select
 
 import maps
 from dispatch.config import Settings
-from dispatch.models import DayPlan, District, Place, Request, RequestStatus, Vehicle, Village
+from dispatch.models import (
+    DayPlan,
+    District,
+    Place,
+    Request,
+    RequestStatus,
+    StopEvent,
+    Vehicle,
+    Village,
+)
 from dispatch.services.planning import hhmm, latest, load_body, seconds_of
 from dispatch.services.planning import open_requests as open_requests_of
 from routing import Location, TimeWindow, Urgency
@@ -52,6 +61,17 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
     masked = free_text(session)
     villages = {v.code: v.name for v in session.exec(select(Village))}
     districts = {d.code: d.name for d in session.exec(select(District))}
+    # What the drivers already reported at each stop (any version of the day's plan), so a
+    # reloaded page shows it.
+    day_plans = select(DayPlan.id).where(DayPlan.day == plan_record.day)
+    reported = {
+        (e.request_id, e.stop_kind): e.status
+        for e in session.exec(
+            select(StopEvent)
+            .where(StopEvent.plan_id.in_(day_plans))
+            .order_by(StopEvent.happened_at, StopEvent.id)
+        )
+    }
     stops = []
     for n, s in enumerate(route.stops):
         loc_id, lat, lon = body["locations"][s.location]
@@ -68,6 +88,7 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
             "passengers": 0,
             "phone": "",
             "cancelled": False,
+            "reported": "",
         }
         if loc_id.startswith("place:"):
             place = places.get(int(loc_id.removeprefix("place:")))
@@ -77,6 +98,7 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
         if s.task:
             req = session.get(Request, body["tasks"][s.task])
             entry["passengers"] = req.adults + req.children
+            entry["reported"] = reported.get((req.id, s.kind.value), "")
             # Cancelled after publishing: shown as such, and nobody to call.
             entry["cancelled"] = req.status == RequestStatus.CANCELLED
             entry["phone"] = "" if entry["cancelled"] else req.contact_phone
