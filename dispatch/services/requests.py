@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import String, bindparam, case, cast, exists, func, null, or_
+from sqlalchemy import String, bindparam, case, cast, exists, func, literal_column, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -380,16 +380,19 @@ def _insert_statements():
         row["duplicate_of"] = dup if check else None
         # SQLite: the reference is bound; PostgreSQL: the statement draws its number.
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
-        numbered = {**row, "reference": sequences.day_number()}
-        numbered["duplicate_of"] = dup if check else null()
-        # A resent key inserts nothing (nor history, nor audit) and returns no row. Looked
-        # for first, so that it draws no reference number either (the select list is not
-        # computed for a row the WHERE drops); two sends racing meet in the unique index,
-        # and DO NOTHING spares the database an error to log and the driver one to raise.
+        # A resent key inserts nothing (nor history, nor audit) and returns no row: the
+        # unique index meets it and DO NOTHING spares the database an error to log and the
+        # driver one to raise. Its key is looked for first so that it draws no reference
+        # number either (the number's subquery runs only in the CASE branch that needs it;
+        # the placeholder is never stored, the row being skipped).
         key_taken = exists().where(_R.c.idempotency_key == row["idempotency_key"])
+        numbered = {
+            **row,
+            "reference": case((key_taken, literal_column("''")), else_=sequences.day_number()),
+        }
         new = (
             pg_insert(_R)
-            .from_select(list(numbered), select(*numbered.values()).where(~key_taken))
+            .values(numbered)
             .on_conflict_do_nothing(index_elements=[_R.c.idempotency_key])
             .returning(_R.c.id, _R.c.duplicate_of, _R.c.reference, _R.c.created_by, _R.c.created_at)
             .cte("new_request")
