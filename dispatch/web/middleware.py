@@ -72,13 +72,13 @@ class RefuseNul:
         if b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
             await _refuse(scope, send)
             return
-        kind = dict(scope.get("headers", [])).get(b"content-type", b"")
-        marks = (b"\\u0000", b"\x00") if b"json" in kind else (b"%00", b"\x00")
-        if scope["method"] in ("GET", "HEAD", "OPTIONS") or not (
-            b"json" in kind or b"x-www-form-urlencoded" in kind
-        ):
+        kind = b""
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS"):  # no body to read
+            kind = dict(scope.get("headers", [])).get(b"content-type", b"")
+        if not (b"json" in kind or b"x-www-form-urlencoded" in kind):
             await self.app(scope, receive, send)
             return
+        marks = (b"\\u0000", b"\x00") if b"json" in kind else (b"%00", b"\x00")
         chunks, message = [], {"more_body": True}
         while message.get("more_body", False):
             message = await receive()
