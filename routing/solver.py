@@ -127,7 +127,9 @@ def _penalties(problem: Problem, tasks: list[Task], bound: int) -> dict[Urgency,
     return {Urgency.TERJADWAL: terj, Urgency.SEGERA: seg, Urgency.DARURAT: dar}
 
 
-def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Built:
+def _build(
+    problem: Problem, tasks: list[Task], on_board: dict[str, int], emergency_delay: bool
+) -> _Built:
     vehicles = problem.vehicles
     nv = len(vehicles)
     states = {s.vehicle: s for s in problem.states}
@@ -243,7 +245,11 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
             "Drive",
         )
 
-    # Disjunction penalties, lexicographic by urgency; `bound` exceeds any route cost.
+    # Disjunction penalties, lexicographic by urgency; `bound` exceeds any route cost plus
+    # the largest total delay cost of the emergencies (below), so that reaching a *darurat*
+    # sooner never costs a served request.
+    if emergency_delay:
+        bound += DARURAT_DELAY_WEIGHT * horizon * len(_emergencies(tasks, on_board))
     pen = _penalties(problem, tasks, bound)
     onboard_pen = pen[Urgency.DARURAT] * (len(tasks) + 1)
 
@@ -289,9 +295,7 @@ def _build(problem: Problem, tasks: list[Task], on_board: dict[str, int]) -> _Bu
     # whether it is served, so each second its first stop is later than it could open costs
     # like DARURAT_DELAY_WEIGHT seconds of driving.
     earliest = min(start_time, default=0)
-    for t in tasks:
-        if t.urgency is not Urgency.DARURAT or t.id in on_board:
-            continue
+    for t in _emergencies(tasks, on_board) if emergency_delay else []:
         first = key_to_node[(t.id, StopKind.VISIT if t.delivery is None else StopKind.PICKUP)]
         opens = max(earliest, t.pickup.window.start if t.pickup.window else 0)
         time_dim.SetCumulVarSoftUpperBound(manager.NodeToIndex(first), opens, DARURAT_DELAY_WEIGHT)
@@ -393,9 +397,24 @@ def _warm_routes(built: _Built, keys: WarmKeys) -> list[list[int]]:
     return routes
 
 
-def _run(problem, tasks, on_board, params, warm: WarmKeys | None, on_first):
-    """Build the model for ``tasks`` and search, from ``warm`` routes when given."""
-    built = _build(problem, tasks, on_board)
+def _emergencies(tasks: list[Task], on_board: dict[str, int]) -> list[Task]:
+    """The *darurat* tasks whose first stop is still ahead."""
+    return [t for t in tasks if t.urgency is Urgency.DARURAT and t.id not in on_board]
+
+
+def _run(
+    problem,
+    tasks,
+    on_board,
+    params,
+    warm: WarmKeys | None,
+    on_first,
+    emergency_delay: bool = False,
+    restart: bool = True,
+):
+    """Build the model for ``tasks`` and search, from ``warm`` routes when given
+    (without ``restart``, give up rather than start afresh when they no longer fit)."""
+    built = _build(problem, tasks, on_board, emergency_delay)
     routing = built.routing
     routing.AddAtSolutionCallback(on_first)
     solution = None
@@ -414,8 +433,10 @@ def _run(problem, tasks, on_board, params, warm: WarmKeys | None, on_first):
             routing.ApplyLocksToAllVehicles([[] for _ in problem.vehicles], False)
         if first is not None:
             solution = routing.SolveFromAssignmentWithParameters(first, params)
+        if solution is None and not restart:
+            return built, None
         if solution is None:  # the old routes no longer fit: start afresh
-            built = _build(problem, tasks, on_board)
+            built = _build(problem, tasks, on_board, emergency_delay)
             routing = built.routing
             routing.AddAtSolutionCallback(on_first)
     if solution is None:
@@ -439,6 +460,10 @@ def _ils_safe(tasks: list[Task], on_board: dict[str, int], problem: Problem) -> 
 
 # Share of the time limit per stage when urgencies are solved one after the other.
 STAGE_SHARES = {1: [1.0], 2: [0.3, 0.7], 3: [0.15, 0.25, 0.6]}
+# Share of the time limit for the last search, which brings the emergencies forward. It runs
+# apart: with the delay cost in every stage, the stages served fewer requests (a warm-started
+# search could not move an early emergency aside to fit another request in).
+EMERGENCY_POLISH_SHARE = 0.2
 
 
 def solve(
@@ -497,11 +522,13 @@ def solve(
     if not staged or warm is not None or len(levels) < 2:
         levels = [max(levels, default=2)]
     shares = STAGE_SHARES[len(levels)]
+    polish = bool(_emergencies(tasks, on_board))
+    search_time = time_limit * (1 - EMERGENCY_POLISH_SHARE) if polish else time_limit
     built = solution = None
     for level, share in zip(levels, shares, strict=True):
         stage = [t for t in tasks if t.urgency.rank <= level or t.id in on_board]
-        left = time_limit - (time.perf_counter() - t0)
-        budget = max(0.01, left if level == levels[-1] else time_limit * share)
+        left = search_time - (time.perf_counter() - t0)
+        budget = max(0.01, left if level == levels[-1] else search_time * share)
         # Iterated local search cannot start from given routes (OR-Tools 9.15 builds its own
         # first solution): a warm start (re-plan, later urgency stage) uses guided local search.
         meta = metaheuristic
@@ -513,6 +540,14 @@ def solve(
         built, solution = _run(problem, stage, on_board, params, warm, on_first)
         if solution is not None:
             warm = _keys_from_solution(built, solution, len(problem.vehicles))
+    if polish and solution is not None:
+        # The emergencies as early as the day allows, for the requests now served: the
+        # penalties exceed every delay cost, so this never serves fewer.
+        left = max(0.01, time_limit - (time.perf_counter() - t0))
+        params = _search_parameters(left, first_solution, "GUIDED_LOCAL_SEARCH", solution_limit)
+        b2, s2 = _run(problem, tasks, on_board, params, warm, on_first, True, restart=False)
+        if s2 is not None:
+            built, solution = b2, s2
     elapsed = time.perf_counter() - t0
 
     # The Time cumuls OR-Tools returns are any feasible times (a driver could wait hours at

@@ -248,3 +248,22 @@ def test_an_emergency_is_served_first_even_when_a_later_visit_would_drive_less()
     p = make_problem(pts, [Vehicle("V1", 5, 0, 1, TimeWindow(7 * H, 17 * H))], visits)
     plan = solved(p)
     assert [t for t, _ in seq(plan)][0] == "d"
+
+
+def test_reaching_an_emergency_sooner_never_costs_a_served_request():
+    # One car. The terjadwal visit east must start by 07:15 and lasts two hours; the
+    # emergency west can wait. Serving both reaches the emergency at about 09:10; dropping
+    # the visit would reach it at 07:10. Served requests come first, then how soon.
+    from routing.model import Vehicle
+
+    pts = [(0, 0), (10, 0), (-10, 0)]
+    visits = [
+        Task(
+            "t", Stop(1, 2 * H, TimeWindow(7 * H, 7 * H + 900)), None, 1, urgency=Urgency.TERJADWAL
+        ),
+        Task("d", Stop(2, 45 * 60), None, 1, urgency=Urgency.DARURAT),
+    ]
+    p = make_problem(pts, [Vehicle("V1", 5, 0, 0, TimeWindow(7 * H, 17 * H))], visits)
+    plan = solved(p)
+    assert plan.unserved == []
+    assert [t for t, _ in seq(plan)] == ["t", "d"]
