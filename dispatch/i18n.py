@@ -360,8 +360,24 @@ CATALOG.update(
         "confirm_location": {"id": "Titik GPS sudah dikonfirmasi", "en": "GPS point confirmed"},
         "save": {"id": "Simpan", "en": "Save"},
         "saved_offline": {
-            "id": "Belum terkirim: tersimpan di ponsel ini, dikirim otomatis saat ada sinyal.",
-            "en": "Not sent yet: kept on this phone and sent automatically when there is signal.",
+            "id": "Belum terkirim: tersimpan di ponsel ini, dikirim otomatis saat ada sinyal "
+            "selama halaman Jangkau terbuka.",
+            "en": "Not sent yet: kept on this phone and sent automatically when there is signal "
+            "while a Jangkau page is open.",
+        },
+        "outbox_waiting": {
+            "id": "{n} permintaan tersimpan di ponsel ini, belum terkirim: dikirim otomatis "
+            "saat ada sinyal selama halaman Jangkau terbuka.",
+            "en": "{n} request(s) kept on this phone, not sent yet: sent automatically when "
+            "there is signal while a Jangkau page is open.",
+        },
+        "outbox_sent": {
+            "id": "Terkirim dari ponsel ini: {ref}",
+            "en": "Sent from this phone: {ref}",
+        },
+        "outbox_refused": {
+            "id": "{n} permintaan dari ponsel ini ditolak dan perlu diperbaiki: buka formulir.",
+            "en": "{n} request(s) from this phone were refused and need correcting: open the form.",
         },
         "sending": {"id": "Mengirim…", "en": "Sending…"},
         "suggestions": {"id": "Mungkin maksud Anda", "en": "Did you mean"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from dispatch.setup import demo_password
@@ -133,3 +134,67 @@ def test_a_kept_request_the_server_refuses_comes_back_into_the_form(page, live_s
     assert "sudah lewat" in page.inner_text("#msg")
     assert page.input_value("input[name=landmark]") == "rumah biru dekat sekolah"
     assert page.input_value("input[name=available_date]") == "2020-01-02"
+
+
+def test_a_kept_request_is_sent_from_the_officers_other_pages(page, live_server, engine):
+    """Saved with no signal on the form; the officer moves on to the list of requests,
+    and that page sends it when the signal is back, once, and says so."""
+    from sqlmodel import Session, select
+
+    from dispatch.models import Request
+
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    page.route("**/api/requests", lambda route: route.abort())  # no signal
+    page.fill("input[name=village]", "Sebulu Ilir · Sebulu")
+    page.dispatch_event("input[name=village]", "change")
+    page.fill("input[name=landmark]", "dikirim-dari-daftar")
+    page.fill("input[name=contact_phone]", "0812 5550 7777")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#msg.notice")
+    page.unroute("**/api/requests")
+    page.goto(f"{live_server}/requests")
+    page.wait_for_selector("#outbox a")
+    banner = page.inner_text("#outbox")
+    assert "Terkirim dari ponsel ini: KKR-" in banner
+    page.reload()  # nothing left to send: the banner stays hidden, nothing is sent twice
+    page.wait_for_timeout(500)
+    assert not page.is_visible("#outbox")
+    with Session(engine) as db:
+        sent = db.exec(select(Request).where(Request.landmark == "dikirim-dari-daftar")).all()
+    assert len(sent) == 1 and sent[0].contact_phone == "+6281255507777"
+    assert page.evaluate("localStorage.getItem('jangkau-outbox:officer.tenggarong')") == "[]"
+
+
+def test_a_kept_request_refused_elsewhere_waits_in_the_form_until_corrected(page, live_server):
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests")
+    item = {
+        "key": "kept-refused-0001",
+        "body": {
+            "kind": "visit",
+            "urgency": "terjadwal",
+            "available_date": "2020-01-02",
+            "village": "Sebulu Ilir · Sebulu",
+            "village_code": "64.02.07.2005",
+            "landmark": "rumah hijau",
+            "contact_phone": "081255506666",
+        },
+    }
+    page.evaluate(
+        "item => localStorage.setItem('jangkau-outbox:officer.tenggarong', JSON.stringify([item]))",
+        item,
+    )
+    page.reload()
+    page.wait_for_selector("#outbox a[href='/requests/new']")
+    assert "ditolak" in page.inner_text("#outbox")
+    page.goto(f"{live_server}/requests/new")  # leaving the page lost nothing
+    page.wait_for_selector("#msg.error")
+    assert "sudah lewat" in page.inner_text("#msg")
+    assert page.input_value("input[name=landmark]") == "rumah hijau"
+    soon = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    page.fill("input[name=available_date]", soon)
+    page.click("form#rf button[type=submit]")
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    assert "rumah hijau" in page.inner_text("main")
+    assert page.evaluate("localStorage.getItem('jangkau-outbox:officer.tenggarong')") == "[]"
