@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-import dispatch.web.routes.plan as plan_routes
+import dispatch.web.routes.driver as driver_routes
 from dispatch.models import Assignment, DriverLink, Request, RequestStatus, User, utcnow
 from dispatch.services import planning
 from dispatch.services.requests import RequestIn, change_status, submit_request
@@ -159,7 +159,7 @@ def clock(monkeypatch):
 
     def set_to(at: datetime) -> None:
         monkeypatch.setattr(planning, "utcnow", lambda: at)
-        monkeypatch.setattr(plan_routes, "utcnow", lambda: at)
+        monkeypatch.setattr(driver_routes, "utcnow", lambda: at)
 
     return set_to
 

@@ -27,7 +27,7 @@ from dispatch.services.points import install_geocoder
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
 from dispatch.web.middleware import RefuseNul, RequestLog
 from dispatch.web.render import render
-from dispatch.web.routes import admin, auth, plan, public, region, reports, requests
+from dispatch.web.routes import admin, auth, driver, plan, public, region, reports, requests
 
 log = logging.getLogger("jangkau.http")
 
@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(requests.router)
     app.include_router(public.router)
     app.include_router(plan.router)
+    app.include_router(driver.router)
     app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

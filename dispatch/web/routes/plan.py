@@ -1,19 +1,17 @@
-"""The dispatcher's day: plan, adjust, publish, follow; and the drivers' route links."""
+"""The dispatcher's day: plan, adjust, publish, follow (the drivers' links: driver.py)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from dispatch import audit
 from dispatch.errors import NotFound, UserError
-from dispatch.i18n import translate
 from dispatch.models import (
     Assignment,
     DayPlan,
@@ -38,8 +36,6 @@ from dispatch.web.deps import (
     form_int,
     form_of,
     get_db,
-    lang_of,
-    public,
     require,
     settings_of,
 )
@@ -337,128 +333,3 @@ def api_plan(
     day: str, request: Request, db: Session = Depends(get_db), _u: User = Depends(DISPATCH)
 ):
     return day_view(db, request, _day(day, request))
-
-
-# ---- driver links -------------------------------------------------------------------------
-
-
-def _link(db: Session, request: Request, token: str):
-    """The link's plan and vehicle; a superseded plan points to its newer version."""
-    found = planning.find_link(db, token)
-    if found is None:
-        raise NotFound("link_not_found")
-    link, plan = found
-    if link.expires_at <= utcnow():
-        raise UserError("link_expired")
-    return link, plan
-
-
-@router.get("/r/{token}")
-def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=Depends(public)):
-    link, plan = _link(db, request, token)
-    if plan.status == PlanStatus.SUPERSEDED:
-        newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
-        if newer:
-            return RedirectResponse(f"/r/{newer}?updated={plan.version}", status_code=303)
-        raise UserError("route_withdrawn")
-    from dispatch.services.rendering import driver_stops
-
-    vehicle = db.get(Vehicle, link.vehicle_id)
-    stops = driver_stops(db, plan, vehicle)
-    updated_from = request.query_params.get("updated", "")
-    changes = (
-        planning.route_changes(db, plan, int(updated_from), link.vehicle_id)
-        if updated_from.isdigit() and len(updated_from) < 6
-        else None
-    )
-    response = render(
-        request,
-        "driver.html",
-        token=token,
-        vehicle=vehicle,
-        plan=plan,
-        stops=stops,
-        stops_json=json.dumps(stops),
-        updated_from=updated_from if changes is not None else None,
-        changes=changes,
-    )
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-class StopReport(BaseModel):
-    client_id: str = Field(min_length=8, max_length=80)
-    reference: str = Field(max_length=24)
-    stop_kind: str = Field(max_length=10)
-    status: str = Field(max_length=10)
-    reason: str = Field(default="", max_length=200)
-    passengers: int | None = Field(default=None, ge=0, le=40)
-    happened_at: datetime | None = None
-
-
-@router.post("/r/{token}/events")
-def driver_event(token: str, body: StopReport, request: Request, db: Session = Depends(get_db)):
-    """A driver's report, sent when the phone has signal; the same client_id counts once.
-
-    Not through `_link`: a report kept in the phone may arrive after the link expired, and
-    record_stop_event decides whether it still counts. Reports made on an older version
-    still count too: they describe what happened. A refusal is JSON with the message, which
-    the driver's page shows at the stop."""
-    try:
-        found = planning.find_link(db, token)
-        if found is None:
-            raise NotFound("link_not_found")
-        link, plan = found
-        happened = body.happened_at
-        if happened is not None and happened.tzinfo is None:
-            raise UserError("invalid_input", fields="happened_at (with time zone)")
-        event, created = planning.record_stop_event(
-            db,
-            link,
-            plan,
-            client_id=body.client_id,
-            reference=body.reference,
-            stop_kind=body.stop_kind,
-            status=body.status,
-            tz=settings_of(request).region.tz,
-            reason=body.reason,
-            passengers=body.passengers,
-            happened_at=happened,
-        )
-    except UserError as exc:
-        message = translate(exc.key, lang_of(request), **exc.params)
-        return JSONResponse({"detail": message, "code": exc.key}, status_code=exc.status)
-    db.commit()
-    return JSONResponse({"id": event.id, "created": created}, status_code=201 if created else 200)
-
-
-@router.get("/r/{token}/state")
-def driver_state(token: str, request: Request, db: Session = Depends(get_db)):
-    """For the driver page's polling: is there a newer version of this route?"""
-    link, plan = _link(db, request, token)
-    newer = None
-    if plan.status == PlanStatus.SUPERSEDED:
-        newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
-    return {
-        "version": plan.version,
-        "current": plan.status == PlanStatus.PUBLISHED,
-        "newer": f"/r/{newer}" if newer else None,
-    }
-
-
-@router.get("/r/{token}/{kind}")
-def driver_download(token: str, kind: str, request: Request, db: Session = Depends(get_db)):
-    from dispatch.services.rendering import driver_file
-
-    link, plan = _link(db, request, token)
-    try:
-        content, media, name = driver_file(
-            db, plan, db.get(Vehicle, link.vehicle_id), kind, settings_of(request)
-        )
-    except KeyError:
-        raise NotFound("not_found") from None
-    return Response(
-        content,
-        media_type=media,
-        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
-    )
