@@ -492,6 +492,12 @@ CATALOG.update(
             "check the change, then try again.",
         },
         "no_draft": {"id": "Belum ada rencana untuk diterbitkan.", "en": "No plan to publish yet."},
+        "plan_stale": {
+            "id": "Rencana {day} dibuat sebelum perubahan terakhir (kunci, tunda, atau terbit). "
+            "Rencanakan ulang, lalu terbitkan.",
+            "en": "The plan for {day} was made before the latest change (a lock, a request left "
+            "out, a publish). Plan again, then publish.",
+        },
         "no_published_plan": {"id": "Belum ada rencana terbit.", "en": "No published plan yet."},
         "link_not_found": {"id": "Tautan rute tidak dikenal.", "en": "Unknown route link."},
         "link_valid_until": {"id": "Berlaku sampai {at}", "en": "Valid until {at}"},

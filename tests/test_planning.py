@@ -98,6 +98,13 @@ def test_plan_publish_report_and_replan(engine, settings, day_setup):
             planning.publish(db, DAY, settings, dispatcher, expected_version=seen)
         assert getattr(err.value, "key", "") == "plan_changed"
         db.rollback()
+        # The day changed after this plan was made: it is planned again before it goes out.
+        with pytest.raises(Exception) as err:
+            planning.publish(db, DAY, settings, dispatcher, planning.day_version(db, DAY))
+        assert getattr(err.value, "key", "") == "plan_stale"
+        db.rollback()
+        planning.plan_day(db, DAY, settings, dispatcher, time_limit=1.0)
+        db.commit()
         published = planning.publish(
             db, DAY, settings, dispatcher, expected_version=planning.day_version(db, DAY)
         )
@@ -496,3 +503,48 @@ def test_two_changes_to_a_day_at_once_one_wins_and_the_other_is_told(engine, set
     assert outcome == ["plan_changed"]
     with Session(engine) as db:
         assert planning.day_version(db, day) == seen + 1
+
+
+def test_a_plan_made_before_a_change_cannot_be_published_until_planned_again(
+    engine, settings, client, day_setup
+):
+    """Dispatcher A's plan still has a request that dispatcher B has since left out for
+    the day: A's page says so and publishing it is refused, so B's change is not undone."""
+    DAY, refs = day_setup
+    day = DAY.isoformat()
+    with Session(engine) as db:
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        db.commit()
+    login(client, "dispatcher")
+    page_a = client.get(f"/plan?day={day}")
+    version_a = re.search(r'name="version" value="(\d+)"', page_a.text).group(1)
+    left_out = client.post(  # dispatcher B, on a page opened at the same time
+        f"/plan/{day}/assign",
+        data={
+            "csrf_token": csrf_of(page_a.text),
+            "version": version_a,
+            "reference": refs[1],
+            "action": "exclude",
+        },
+        follow_redirects=False,
+    )
+    assert left_out.status_code == 303
+    page = client.get(f"/plan?day={day}")
+    assert 'id="stale"' in page.text and "Rencanakan ulang" in page.text
+    assert re.search(r"<button type=\"submit\" disabled>Terbitkan", page.text)
+    version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+    refused = client.post(
+        f"/plan/{day}/publish", data={"csrf_token": csrf_of(page.text), "version": version}
+    )
+    assert refused.status_code == 409 and "Rencanakan ulang" in refused.text
+    with Session(engine) as db:
+        assert planning.latest(db, DAY, PlanStatus.PUBLISHED) is None
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        published = planning.publish(db, DAY, settings, _dispatcher(db), None)
+        db.commit()
+        plan, _ = planning.load_body(published)
+        assert refs[1] not in {t for r in plan.routes for t in r.tasks}
+        # Publishing again finds nothing new to publish: never an older draft of the day.
+        with pytest.raises(Exception) as err:
+            planning.publish(db, DAY, settings, _dispatcher(db), None)
+        assert getattr(err.value, "key", "") == "no_draft"

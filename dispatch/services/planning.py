@@ -379,7 +379,7 @@ def plan_day(
     """
     from dispatch.services.solving import solve
 
-    bump_day(session, day, expected_version, actor)
+    version = bump_day(session, day, expected_version, actor)
     tz = settings.region.tz
     if now is not None and now.astimezone(tz).date() != day:
         now = None  # "from now" means something on the day itself only
@@ -404,24 +404,26 @@ def plan_day(
     # First a quick plan, stored at once so the page can show it; then the full search,
     # warm-started from it.
     quick = solve(dp.problem, time_limit=min(2.0, limit), first_solution=strategy, solution_limit=1)
-    save_draft(session, day, dp, quick, actor)
+    save_draft(session, day, dp, quick, actor, version)
     session.commit()
     report(quick)
     dp.problem.previous = quick
     plan = solve(dp.problem, time_limit=limit, first_solution=strategy)
     report(plan)
-    return save_draft(session, day, dp, plan, actor)
+    return save_draft(session, day, dp, plan, actor, version)
 
 
 # ---- storing plans ------------------------------------------------------------------------
 
 
-def plan_body(dp: DayProblem, plan: Plan) -> str:
+def plan_body(dp: DayProblem, plan: Plan, day_version: int | None = None) -> str:
+    """The stored plan; `day_version` is the day's edit version it was planned at."""
     from routing.serialize import plan_to_json
 
     return json.dumps(
         {
             "plan": plan_to_json(plan),
+            "day_version": day_version,
             "locations": [[loc.id, loc.lat, loc.lon] for loc in dp.problem.locations],
             "tasks": {ref: r.id for ref, r in dp.requests.items()},
             "skipped": dp.skipped,
@@ -437,12 +439,17 @@ def load_body(record: DayPlan) -> tuple[Plan, dict]:
 
 
 def save_draft(
-    session: Session, day: date, dp: DayProblem, plan: Plan, actor: User | None
+    session: Session,
+    day: date,
+    dp: DayProblem,
+    plan: Plan,
+    actor: User | None,
+    day_version: int | None = None,
 ) -> DayPlan:
     record = DayPlan(
         day=day,
         status=PlanStatus.DRAFT,
-        body=plan_body(dp, plan),
+        body=plan_body(dp, plan, day_version),
         solve_seconds=plan.solve_seconds,
         created_by=actor.id if actor else None,
     )
@@ -472,10 +479,17 @@ def _digest(token: str) -> str:
 def publish(
     session: Session, day: date, settings: Settings, actor: User, expected_version: int | None
 ) -> DayPlan:
-    """Freeze the latest draft as the day's next numbered version; links for each driver."""
-    draft = latest(session, day, PlanStatus.DRAFT)
-    if draft is None:
+    """Freeze the day's newest plan as its next numbered version; links for each driver.
+
+    Only the newest, and only while nothing was changed since it was planned (a lock, a
+    request left out, another publish): an older plan would silently undo those changes."""
+    draft = latest(session, day)
+    if draft is None or draft.status != PlanStatus.DRAFT:
         raise UserError("no_draft")
+    if expected_version is not None and expected_version != day_version(session, day):
+        raise Conflict("plan_changed", day=day.isoformat())
+    if is_stale(session, draft):
+        raise Conflict("plan_stale", day=day.isoformat())
     bump_day(session, day, expected_version, actor)
     previous = latest(session, day, PlanStatus.PUBLISHED)
     number = 1
@@ -521,6 +535,14 @@ def publish(
             )
     audit.record(session, "publish", "day_plan", draft.id, actor=actor, fields=("version",))
     return draft
+
+
+def is_stale(session: Session, record: DayPlan) -> bool:
+    """Whether the day changed since this draft was planned (it must be planned again)."""
+    if record.status != PlanStatus.DRAFT:
+        return False
+    planned_at = json.loads(record.body).get("day_version")
+    return planned_at is not None and planned_at != day_version(session, record.day)
 
 
 def find_link(session: Session, token: str) -> tuple[DriverLink, DayPlan] | None:

@@ -99,6 +99,7 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         )
     view["draft_id"] = draft.id
     view["draft_status"] = draft.status.value
+    view["stale"] = planning.is_stale(db, draft)
     view["travel_model"] = plan.travel_model
     view["solve_seconds"] = round(plan.solve_seconds, 2)
     for route in plan.routes:
