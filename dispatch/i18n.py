@@ -348,6 +348,21 @@ CATALOG.update(
         "open": {"id": "Terbuka", "en": "Open"},
         "filter": {"id": "Saring", "en": "Filter"},
         "duplicate": {"id": "Kemungkinan duplikat dari", "en": "Likely duplicate of"},
+        "duplicate_confirmed_of": {
+            "id": "Duplikat (tidak direncanakan) dari",
+            "en": "Duplicate (not planned) of",
+        },
+        "duplicate_of_label": {"id": "Duplikat dari", "en": "Duplicate of"},
+        "duplicate_decision": {"id": "Keputusan duplikat", "en": "Duplicate decision"},
+        "dup_likely": {
+            "id": "Mungkin duplikat: tetap direncanakan",
+            "en": "Maybe a duplicate: plan it anyway",
+        },
+        "dup_confirmed": {
+            "id": "Duplikat: jangan direncanakan",
+            "en": "Duplicate: do not plan it",
+        },
+        "dup_not": {"id": "Bukan duplikat", "en": "Not a duplicate"},
         "unverified": {"id": "Belum diverifikasi (telepon balik)", "en": "Unverified (call back)"},
         "precision": {"id": "Ketepatan lokasi", "en": "Location precision"},
         "prec_gps": {"id": "GPS", "en": "GPS"},
@@ -510,8 +525,12 @@ CATALOG.update(
             "en": "The route link has expired.",
         },
         "route_withdrawn": {
-            "id": "Rute ini ditarik pada versi baru.",
-            "en": "This route was withdrawn in a newer version.",
+            "id": "Rute ini dibatalkan oleh dispatcher — jangan dilanjutkan. Hubungi kantor.",
+            "en": "This route was withdrawn by the dispatcher — do not go on. Call the office.",
+        },
+        "route_withdrawn_marks": {
+            "id": "Tanda perhentian yang belum terkirim tetap dikirim otomatis.",
+            "en": "Stop marks not sent yet are still sent automatically.",
         },
         "db_unavailable": {
             "id": "Basis data sedang tidak dapat dihubungi; tidak ada yang tersimpan. "

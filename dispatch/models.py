@@ -242,6 +242,8 @@ class Request(SQLModel, table=True):
     notes: str = Field(default="", max_length=2000)
     safe_contact: str = Field(default="", max_length=300)  # how to reach them safely
     duplicate_of: int | None = Field(default=None, foreign_key="request.id")
+    # Intake flags a likely duplicate; only one a dispatcher confirmed stays out of planning.
+    duplicate_confirmed: bool = False
     created_by: int | None = Field(default=None, foreign_key="user.id")
     idempotency_key: str | None = Field(default=None, unique=True, max_length=80)
     version: int = 1

@@ -548,3 +548,57 @@ def test_a_plan_made_before_a_change_cannot_be_published_until_planned_again(
         with pytest.raises(Exception) as err:
             planning.publish(db, DAY, settings, _dispatcher(db), None)
         assert getattr(err.value, "key", "") == "no_draft"
+
+
+def test_a_likely_duplicate_is_planned_and_shown_until_the_dispatcher_confirms_it(
+    engine, settings, client, day_setup
+):
+    """Same village and phone within a day is only a flag: an emergency sent twice (a
+    visit first, then the escort) must not vanish from planning. Confirmed, it stays out."""
+    DAY, refs = day_setup
+    day = DAY.isoformat()
+    with Session(engine) as db:
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        first = db.exec(select(Request).where(Request.reference == refs[0])).one()
+        again = _submit(
+            db, settings, officer, DAY, urgency="darurat", contact_phone=first.contact_phone
+        )
+        db.commit()
+        assert again.duplicate_of == first.id and not again.duplicate_confirmed
+        assert again.reference in {r.reference for r in planning.open_requests(db, DAY)}
+    login(client, "dispatcher")
+    queue = client.get(f"/plan?day={day}").text
+    row = queue[queue.index(f">{again.reference}</a>") :][:600]
+    assert "Kemungkinan duplikat dari" in row and refs[0] in row
+    detail = client.get(f"/requests/{again.reference}")
+    version = re.search(r'name="version" value="(\d+)"', detail.text).group(1)
+    sent = client.post(
+        f"/requests/{again.reference}/triage",
+        data={
+            "csrf_token": csrf_of(detail.text),
+            "version": version,
+            "duplicate_of": refs[0],
+            "duplicate": "confirmed",
+            "urgency": "darurat",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    assert "Duplikat (tidak direncanakan) dari" in client.get(f"/requests/{again.reference}").text
+    with Session(engine) as db:
+        assert again.reference not in {r.reference for r in planning.open_requests(db, DAY)}
+    detail = client.get(f"/requests/{again.reference}")
+    version = re.search(r'name="version" value="(\d+)"', detail.text).group(1)
+    client.post(
+        f"/requests/{again.reference}/triage",
+        data={
+            "csrf_token": csrf_of(detail.text),
+            "version": version,
+            "duplicate_of": refs[0],
+            "duplicate": "not",
+        },
+    )
+    with Session(engine) as db:
+        back = db.exec(select(Request).where(Request.reference == again.reference)).one()
+        assert back.duplicate_of is None and not back.duplicate_confirmed
+        assert again.reference in {r.reference for r in planning.open_requests(db, DAY)}

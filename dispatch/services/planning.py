@@ -146,7 +146,7 @@ def open_requests(session: Session, day: date) -> list[Request]:
             .where(
                 Request.status.in_(PLANNABLE),
                 Request.available_date <= day,
-                Request.duplicate_of.is_(None),
+                Request.duplicate_confirmed.is_(False),  # a likely duplicate is planned
             )
             .order_by(Request.id)
         )

@@ -10,7 +10,17 @@ from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import String, bindparam, case, cast, exists, func, literal_column, or_
+from sqlalchemy import (
+    String,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -359,6 +369,9 @@ def _columns(table, *skip: str) -> list[str]:
     return [c.key for c in table.columns if c.key not in ("id", *skip)]
 
 
+_REQUEST_COLUMNS = _columns(_R, "duplicate_confirmed")  # bound at intake
+
+
 def _insert_statements():
     """The intake statements, built once (their compiled form is then cached by SQLAlchemy
     without working out a cache key from a fresh statement on every call)."""
@@ -376,8 +389,9 @@ def _insert_statements():
     )
     out = {}
     for check in (True, False):
-        row = {k: bindparam(k, type_=_R.c[k].type) for k in _columns(_R)}
+        row = {k: bindparam(k, type_=_R.c[k].type) for k in _REQUEST_COLUMNS}
         row["duplicate_of"] = dup if check else None
+        row["duplicate_confirmed"] = false()  # intake only flags; a dispatcher confirms
         # SQLite: the reference is bound; PostgreSQL: the statement draws its number.
         ins = _R.insert().values(row).returning(_R.c.id, _R.c.duplicate_of)
         # A resent key inserts nothing (nor history, nor audit) and returns no row: the
@@ -423,7 +437,6 @@ def _insert_statements():
 
 
 _INSERTS = _insert_statements()
-_REQUEST_COLUMNS = _columns(_R)
 
 
 def _insert(
@@ -601,7 +614,12 @@ class TriageIn(BaseModel):
     window_start: str | None = Field(default=None, pattern=HHMM)
     window_end: str | None = Field(default=None, pattern=HHMM)
     onsite_minutes: int | None = Field(default=None, ge=0, le=480)
-    duplicate_of: str | None = Field(default=None, max_length=24, description="Reference")
+    duplicate_of: str | None = Field(
+        default=None, max_length=24, description='Reference; "" when it is not a duplicate'
+    )
+    duplicate_confirmed: bool | None = Field(
+        default=None, description="A confirmed duplicate is not planned; a likely one is"
+    )
     verified: bool | None = None
 
 
@@ -671,17 +689,24 @@ def triage(
         req.lat, req.lon = gps
         req.precision, req.location_source, req.location_flag = Precision.GPS, "dispatcher", ""
         changed.append("location")
-    if data.duplicate_of is not None:
-        if data.duplicate_of == "":
-            req.duplicate_of = None
-        else:
-            other = session.exec(
-                select(Request).where(Request.reference == data.duplicate_of)
-            ).first()
-            if other is None or other.id == req.id:
-                raise UserError("duplicate_invalid")
-            req.duplicate_of = other.id
+    if data.duplicate_of == "" and req.duplicate_of is not None:
+        req.duplicate_of, req.duplicate_confirmed = None, False
         changed.append("duplicate_of")
+    elif data.duplicate_of:
+        other = session.exec(select(Request).where(Request.reference == data.duplicate_of)).first()
+        if other is None or other.id == req.id:
+            raise UserError("duplicate_invalid")
+        if other.id != req.duplicate_of:
+            # the dispatcher names the duplicate: confirmed, unless said otherwise below
+            req.duplicate_of, req.duplicate_confirmed = other.id, True
+            changed.append("duplicate_of")
+    if (
+        data.duplicate_confirmed is not None
+        and req.duplicate_of is not None
+        and data.duplicate_confirmed != req.duplicate_confirmed
+    ):
+        req.duplicate_confirmed = data.duplicate_confirmed
+        changed.append("duplicate_confirmed")
     if data.location_confirmed is not None and data.location_confirmed != req.location_confirmed:
         req.location_confirmed = data.location_confirmed
         changed.append("location_confirmed")

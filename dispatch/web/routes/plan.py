@@ -205,12 +205,20 @@ def plan_page(
     village_names = dict(
         db.exec(select(Village.code, Village.name).where(Village.code.in_(codes))).all()
     )
+    # likely duplicates (flagged at intake) are planned, and shown for the dispatcher to decide
+    dup_ids = {r.duplicate_of for r in open_reqs if r.duplicate_of}
+    dup_refs = (
+        dict(db.exec(select(Req.id, Req.reference).where(Req.id.in_(dup_ids))).all())
+        if dup_ids
+        else {}
+    )
     # the dispatcher's instructions for the day, shown on the queue rows they apply to
     instructions = {a.request_id: a for a in db.exec(select(Assignment).where(Assignment.day == d))}
     return render(
         request,
         "plan.html",
         village_names=village_names,
+        dup_refs=dup_refs,
         instructions=instructions,
         vehicle_names={v.id: v.name for v in db.exec(select(Vehicle))},
         # "re-plan from now" means something on the day itself only

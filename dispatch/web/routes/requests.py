@@ -55,6 +55,7 @@ class RequestOut(BaseModel):
     needs_female_staff: bool
     onsite_minutes: int
     duplicate_of: str | None = None
+    duplicate_confirmed: bool = False
     created_at: datetime
     version: int
 
@@ -424,9 +425,14 @@ def request_triage_submit(
     user: User = Depends(DISPATCH),
 ):
     req = svc.get_visible(db, reference, user)
-    values = {k: v for k, v in form.items() if k != "csrf_token" and v != ""}
+    values = {k: v for k, v in form.items() if k not in ("csrf_token", "duplicate") and v != ""}
     if "location_confirmed" in form:
         values["location_confirmed"] = True
+    duplicate = form.get("duplicate")  # likely (plan it) / confirmed (do not) / not
+    if duplicate == "not":
+        values["duplicate_of"] = ""
+    elif duplicate in ("likely", "confirmed"):
+        values["duplicate_confirmed"] = duplicate == "confirmed"
     svc.triage(
         db,
         req,
