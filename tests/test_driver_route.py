@@ -13,7 +13,16 @@ import pytest
 from sqlmodel import Session, select
 
 import dispatch.web.routes.driver as driver_routes
-from dispatch.models import Assignment, DriverLink, Request, RequestStatus, User, utcnow
+from dispatch.models import (
+    Assignment,
+    DayPlan,
+    DriverLink,
+    Request,
+    RequestStatus,
+    User,
+    Vehicle,
+    utcnow,
+)
 from dispatch.services import planning
 from dispatch.services.requests import RequestIn, change_status, submit_request
 from maps.privacy import Guard
@@ -32,9 +41,12 @@ def _user(db: Session, name: str) -> User:
     return db.exec(select(User).where(User.username == name)).one()
 
 
-def _publish(engine, settings, requests: list[dict]) -> tuple[date, list[str], dict[str, str]]:
-    """Submit `requests` for a day of their own, plan and publish it: the day, the
-    references, and each reference's driver token."""
+def _publish(
+    engine, settings, requests: list[dict], cars: list[int] | None = None
+) -> tuple[date, list[str], dict[str, str]]:
+    """Submit `requests` for a day of their own (each locked to the car of the same place in
+    `cars`, when given), plan and publish it: the day, the references, and each reference's
+    driver token."""
     day = _next_day()
     with Session(engine) as db:
         officer = _user(db, "officer.tenggarong")
@@ -50,6 +62,9 @@ def _publish(engine, settings, requests: list[dict]) -> tuple[date, list[str], d
                 **kw,
             }
             refs.append(submit_request(db, RequestIn(**body), settings, actor=officer)[0].reference)
+        for ref, car in zip(refs, cars or (), strict=False):
+            req = db.exec(select(Request).where(Request.reference == ref)).one()
+            db.add(Assignment(day=day, request_id=req.id, vehicle_id=car))
         for other in planning.open_requests(db, day):
             if other.reference not in refs:
                 db.add(Assignment(day=day, request_id=other.id, excluded=True))
@@ -67,6 +82,28 @@ def _publish(engine, settings, requests: list[dict]) -> tuple[date, list[str], d
         }
     assert set(refs) <= set(tokens), "every request is on a route"
     return day, refs, tokens
+
+
+def _cars(engine) -> list[int]:
+    with Session(engine) as db:
+        return [v.id for v in db.exec(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id))]
+
+
+def _republish(engine, settings, day: date, leave_out: tuple[str, ...] = ()) -> DayPlan:
+    """The dispatcher plans the day again, leaving `leave_out` out, and publishes it."""
+    with Session(engine) as db:
+        for ref in leave_out:
+            req = db.exec(select(Request).where(Request.reference == ref)).one()
+            for a in db.exec(select(Assignment).where(Assignment.request_id == req.id)):
+                db.delete(a)
+            db.add(Assignment(day=day, request_id=req.id, excluded=True))
+        db.commit()
+        dispatcher = _user(db, "dispatcher")
+        planning.plan_day(db, day, settings, dispatcher, time_limit=1.0)
+        published = planning.publish(db, day, settings, dispatcher, planning.day_version(db, day))
+        db.commit()
+        db.refresh(published)
+        return published
 
 
 def _stop(page: str, ref: str, kind: str) -> str:
@@ -258,3 +295,64 @@ def test_a_reloaded_route_shows_what_was_already_reported(engine, settings, clie
     page = client.get(f"/r/{token}").text
     assert "Tiba ✓" in _stop(page, ref, "pickup")
     assert "✓" not in _stop(page, ref, "delivery")
+
+
+def _two_cars_then_one(engine, settings):
+    """Two requests on two cars; a republish leaves the second one out, so the second car's
+    route is withdrawn. The day, the references, the v1 tokens and the v2 plan."""
+    first, second = _cars(engine)[:2]
+    day, refs, tokens = _publish(engine, settings, [{}, {}], cars=[first, second])
+    assert tokens[refs[0]] != tokens[refs[1]], "each request on its own car"
+    v2 = _republish(engine, settings, day, leave_out=(refs[1],))
+    plan, _ = planning.load_body(v2)
+    assert [r.tasks for r in plan.routes if r.vehicle == str(second)] in ([], [[]])
+    return day, refs, tokens, v2
+
+
+def test_a_withdrawn_route_says_so_in_the_driver_s_language(engine, settings, client):
+    day, (kept, dropped), tokens, _v2 = _two_cars_then_one(engine, settings)
+    gone = tokens[dropped]
+    state = client.get(f"/r/{gone}/state").json()
+    assert state == {"version": 1, "current": False, "newer": None, "withdrawn": True}
+    page = client.get(f"/r/{gone}")
+    assert page.status_code == 410
+    assert "Rute ini dibatalkan oleh dispatcher" in page.text and "Hubungi kantor" in page.text
+    assert "Kesalahan" not in page.text
+    # No stop of the withdrawn route is shown, nor its downloads; the marks' sender is there.
+    assert dropped not in page.text and f"/r/{gone}/sheet" not in page.text
+    assert "localStorage" in page.text
+    client.cookies.set("lang", "en")
+    english = client.get(f"/r/{gone}")
+    assert english.status_code == 410 and "withdrawn by the dispatcher" in english.text
+    # The car that kept its route is sent on to its new version, as before.
+    r = client.get(f"/r/{tokens[kept]}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?updated=1")
+    assert client.get(f"/r/{tokens[kept]}/state").json()["withdrawn"] is False
+
+
+def test_the_open_page_of_a_withdrawn_route_shows_it_and_still_sends_the_marks(
+    engine, settings, page, live_server
+):
+    """The driver is on the road without signal, marks the pickup; meanwhile the office
+    takes the route away. When the signal returns the mark is sent and the page says the
+    route was withdrawn."""
+    from dispatch.models import StopEvent
+
+    first, second = _cars(engine)[:2]
+    day, (kept, dropped), tokens = _publish(engine, settings, [{}, {}], cars=[first, second])
+    gone = tokens[dropped]
+    page.goto(f"{live_server}/r/{gone}")
+    banner = page.locator("#withdrawn")
+    assert banner.is_hidden()
+    page.context.set_offline(True)
+    page.locator(f'li[data-ref="{dropped}"][data-kind="pickup"] button[data-s="arrived"]').click()
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{gone}') !== null")
+    _republish(engine, settings, day, leave_out=(dropped,))
+    page.context.set_offline(False)
+    banner.wait_for(state="visible")
+    assert "Rute ini dibatalkan oleh dispatcher" in banner.inner_text()
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{gone}') === null")
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == dropped)).one()
+        stored = db.exec(select(StopEvent).where(StopEvent.request_id == req.id)).all()
+    assert [e.status for e in stored] == ["arrived"]

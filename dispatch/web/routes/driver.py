@@ -33,6 +33,28 @@ def _link(db: Session, request: Request, token: str):
     return link, plan
 
 
+def _withdrawn(request: Request, token: str, vehicle: Vehicle, plan):
+    """The page for a route taken away from its car in a newer version (no newer route for
+    that car): it says so, in the driver's language, and still sends the marks kept in the
+    phone (reports on an earlier version count: they describe what happened)."""
+    response = render(
+        request,
+        "driver.html",
+        status_code=410,
+        token=token,
+        vehicle=vehicle,
+        plan=plan,
+        stops=[],
+        stops_json="[]",
+        updated_from=None,
+        changes=None,
+        withdrawn=True,
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/r/{token}")
 def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=Depends(public)):
     link, plan = _link(db, request, token)
@@ -40,7 +62,7 @@ def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=
         newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
         if newer:
             return RedirectResponse(f"/r/{newer}?updated={plan.version}", status_code=303)
-        raise UserError("route_withdrawn")
+        return _withdrawn(request, token, db.get(Vehicle, link.vehicle_id), plan)
     from dispatch.services.rendering import driver_stops
 
     vehicle = db.get(Vehicle, link.vehicle_id)
@@ -114,15 +136,19 @@ def driver_event(token: str, body: StopReport, request: Request, db: Session = D
 
 @router.get("/r/{token}/state")
 def driver_state(token: str, request: Request, db: Session = Depends(get_db)):
-    """For the driver page's polling: is there a newer version of this route?"""
+    """For the driver page's polling: is there a newer version of this route, or was it
+    withdrawn?"""
     link, plan = _link(db, request, token)
     newer = None
     if plan.status == PlanStatus.SUPERSEDED:
         newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
+    current = plan.status == PlanStatus.PUBLISHED
     return {
         "version": plan.version,
-        "current": plan.status == PlanStatus.PUBLISHED,
+        "current": current,
         "newer": f"/r/{newer}" if newer else None,
+        # Taken away from this car, with no newer route for it: the driver must stop.
+        "withdrawn": not current and newer is None,
     }
 
 
