@@ -356,3 +356,24 @@ def test_the_open_page_of_a_withdrawn_route_shows_it_and_still_sends_the_marks(
         req = db.exec(select(Request).where(Request.reference == dropped)).one()
         stored = db.exec(select(StopEvent).where(StopEvent.request_id == req.id)).all()
     assert [e.status for e in stored] == ["arrived"]
+
+
+def test_downloads_of_an_outdated_version_lead_to_the_current_one_or_say_it_was_withdrawn(
+    engine, settings, client
+):
+    day, (kept, dropped), tokens, v2 = _two_cars_then_one(engine, settings)
+    plan, _ = planning.load_body(v2)
+    car = next(r.vehicle for r in plan.routes if kept in r.tasks)
+    current = planning.link_token(settings.secret_key, v2.id, int(car))
+    for kind in ("map", "sheet", "gpx", "geojson"):
+        old = client.get(f"/r/{tokens[kept]}/{kind}", follow_redirects=False)
+        assert old.status_code == 303 and old.headers["location"] == f"/r/{current}/{kind}"
+        followed = client.get(f"/r/{tokens[kept]}/{kind}")
+        assert followed.status_code == 200 and "-v2-" in followed.headers["content-disposition"]
+        gone = client.get(f"/r/{tokens[dropped]}/{kind}")
+        assert gone.status_code == 410, kind
+        assert "Rute ini dibatalkan oleh dispatcher" in gone.text
+        assert dropped not in gone.text
+    assert client.get(f"/r/{tokens[kept]}/nothing").status_code == 404
+    # The current version's own downloads are served as before.
+    assert client.get(f"/r/{current}/sheet", follow_redirects=False).status_code == 200

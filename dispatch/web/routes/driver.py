@@ -154,9 +154,18 @@ def driver_state(token: str, request: Request, db: Session = Depends(get_db)):
 
 @router.get("/r/{token}/{kind}")
 def driver_download(token: str, kind: str, request: Request, db: Session = Depends(get_db)):
-    from dispatch.services.rendering import driver_file
+    """A download of the link's route. Never an outdated one: a superseded version sends the
+    driver to the same download of the car's current route, or says the route was withdrawn."""
+    from dispatch.services.rendering import DRIVER_FILES, driver_file
 
     link, plan = _link(db, request, token)
+    if kind not in DRIVER_FILES:
+        raise NotFound("not_found")
+    if plan.status == PlanStatus.SUPERSEDED:
+        newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
+        if newer:
+            return RedirectResponse(f"/r/{newer}/{kind}", status_code=303)
+        return _withdrawn(request, token, db.get(Vehicle, link.vehicle_id), plan)
     try:
         content, media, name = driver_file(
             db, plan, db.get(Vehicle, link.vehicle_id), kind, settings_of(request)
