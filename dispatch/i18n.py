@@ -463,6 +463,7 @@ CATALOG.update(
         "rep_arrived": {"id": "Tiba", "en": "Arrived"},
         "rep_done": {"id": "Selesai", "en": "Done"},
         "rep_failed": {"id": "Gagal", "en": "Failed"},
+        "passengers_picked_up": {"id": "Penumpang dijemput", "en": "Passengers picked up"},
         "unserved": {"id": "Tidak terlayani", "en": "Not served"},
         "why_outside_shifts": {
             "id": "di luar jam dinas semua kendaraan",
@@ -514,6 +515,33 @@ CATALOG.update(
             "out, a publish). Plan again, then publish.",
         },
         "no_published_plan": {"id": "Belum ada rencana terbit.", "en": "No published plan yet."},
+        "close_future": {
+            "id": "Hari {day} belum tiba: tutup hari hanya untuk hari ini atau yang sudah lewat.",
+            "en": "{day} has not come yet: close only today or a past day.",
+        },
+        "close_day_confirm": {
+            "id": "Tutup hari? Permintaan yang belum selesai kembali ke antrean.",
+            "en": "Close the day? Unfinished requests go back to the queue.",
+        },
+        "day_summary": {
+            "id": "Ringkasan {day} (versi {version})",
+            "en": "Summary of {day} (version {version})",
+        },
+        "day_closed": {
+            "id": "Hari ditutup: {n} permintaan kembali ke antrean dengan catatan.",
+            "en": "Day closed: {n} request(s) back in the queue with a note.",
+        },
+        "day_closed_on_board": {
+            "id": "Sudah dijemput, pengantaran belum dilaporkan (tetap, periksa dengan sopir): "
+            "{refs}",
+            "en": "Picked up, drop-off not reported (left as is, check with the driver): {refs}",
+        },
+        "sum_on_routes": {"id": "Permintaan di rute", "en": "Requests on the routes"},
+        "sum_unfinished": {"id": "Belum selesai", "en": "Not finished"},
+        "sum_km": {
+            "id": "Km direncanakan / dari laporan sopir",
+            "en": "Km planned / from the drivers' reports",
+        },
         "link_not_found": {"id": "Tautan rute tidak dikenal.", "en": "Unknown route link."},
         "link_valid_until": {"id": "Berlaku sampai {at}", "en": "Valid until {at}"},
         "link_expired_at": {

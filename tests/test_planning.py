@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -367,15 +367,26 @@ def test_a_survivor_on_board_stays_on_the_route_through_a_replan_and_the_day_clo
         assert req.status == RequestStatus.ARRIVED
     login(client, "dispatcher")
     page = client.get(f"/plan?day={DAY.isoformat()}")
-    closed = client.post(
-        f"/plan/{DAY.isoformat()}/close",
-        data={"csrf_token": csrf_of(page.text)},
-        follow_redirects=False,
-    )
-    assert closed.status_code == 303, closed.text[:300]
+    early = client.post(f"/plan/{DAY.isoformat()}/close", data={"csrf_token": csrf_of(page.text)})
+    assert early.status_code == 422 and "belum tiba" in early.text  # a day still to come
+    evening = datetime.combine(DAY, time(18), settings.region.tz)
     with Session(engine) as db:
+        closed = planning.close_day(db, DAY, settings.region.tz, _dispatcher(db), now=evening)
+        db.commit()
+        # picked up, drop-off not reported: not sent back to be picked up again
+        assert closed.on_board == [transport] and transport not in closed.returned
+        assert set(closed.returned) == set(refs) - {transport}
         req = db.exec(select(Request).where(Request.reference == transport)).one()
-        assert req.status == RequestStatus.TRIAGED  # back in the queue, with a note
+        assert req.status == RequestStatus.ARRIVED
+        back = db.exec(select(Request).where(Request.reference == refs[1])).one()
+        assert back.status == RequestStatus.TRIAGED  # back in the queue, with a note
+        # The drop-off reported late (no signal until now) still counts, after the close.
+        report_stop(db, settings, v2, refs[1], "visit", "done")
+        db.refresh(back)
+        assert back.status == RequestStatus.DONE
+    page = client.get(f"/plan?day={DAY.isoformat()}&returned=3&on_board={transport}")
+    summary = page.text[page.text.index('id="summary"') :]
+    assert "Ringkasan" in summary and transport in summary and "Km direncanakan" in summary
 
 
 def test_replan_from_now_on_a_later_day_plans_the_whole_day(engine, settings, day_setup):

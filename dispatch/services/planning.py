@@ -708,6 +708,15 @@ def record_stop_event(
         target = RequestStatus.DONE
     elif status == "failed":
         target = RequestStatus.FAILED
+    if target is RequestStatus.DONE and req.status in (
+        RequestStatus.TRIAGED,
+        RequestStatus.PLANNED,
+    ):
+        # Sent late (no signal): the request went back to the queue meanwhile (the day was
+        # closed, or a new version left it out). It was done all the same: it leaves the queue.
+        for step in (RequestStatus.PLANNED, RequestStatus.DISPATCHED):
+            if step in _allowed(req.status):
+                change_status(session, req, step, actor=None, note="laporan sopir terlambat")
     if target is not None and target in _allowed(req.status):
         change_status(
             session,
@@ -718,6 +727,53 @@ def record_stop_event(
             + (f" ({reason})" if reason else ""),
         )
     return event, True
+
+
+@dataclass
+class DayClosed:
+    returned: list[str]  # back in the queue, with a note
+    on_board: list[str]  # picked up, drop-off not reported: left as they are, to check
+
+
+def close_day(
+    session: Session, day: date, tz: tzinfo, actor: User, now: datetime | None = None
+) -> DayClosed:
+    """End of day: what was not finished goes back to the queue with a note.
+
+    Not a survivor the driver picked up without reporting the drop-off: planning a pickup
+    for them again would send a car to a village they have left. Those stay as they are
+    for the dispatcher to check with the driver. Not a day still to come, either."""
+    if day > (now or utcnow()).astimezone(tz).date():
+        raise UserError("close_future", day=day.isoformat())
+    published = latest(session, day, PlanStatus.PUBLISHED)
+    if published is None:
+        raise UserError("no_published_plan")
+    _plan, body = load_body(published)
+    plan_ids = select(DayPlan.id).where(DayPlan.day == day)
+    picked, finished = set(), set()
+    for e in session.exec(select(StopEvent).where(StopEvent.plan_id.in_(plan_ids))):
+        if e.stop_kind == "pickup" and e.status == "done":
+            picked.add(e.request_id)
+        elif e.stop_kind in ("delivery", "visit") and e.status in ("done", "failed"):
+            finished.add(e.request_id)
+    out = DayClosed([], [])
+    for ref, request_id in body["tasks"].items():
+        req = session.get(Request, request_id)
+        if req.status not in ON_ROUTES:
+            continue
+        if request_id in picked and request_id not in finished:
+            out.on_board.append(ref)
+            continue
+        change_status(
+            session,
+            req,
+            RequestStatus.TRIAGED,
+            actor=actor,
+            note=f"tidak selesai {day.isoformat()}",
+        )
+        out.returned.append(ref)
+    audit.record(session, "close", "day_plan", published.id, actor=actor, fields=("status",))
+    return out
 
 
 def _cancelled_at(session: Session, req: Request) -> datetime:

@@ -170,3 +170,48 @@ def to_csv(report: MonthReport) -> str:
         [report.month, "distance", "km_driven_estimated_from_drivers_reports", report.km_driven]
     )
     return out.getvalue()
+
+
+@dataclass
+class DaySummary:
+    """The day at a glance for the dispatcher: the published plan against what happened."""
+
+    version: int
+    on_routes: int  # requests on the published routes
+    done: int
+    failed: int
+    cancelled: int
+    unfinished: int  # neither done, failed nor cancelled (after closing: back in the queue)
+    unserved: int  # left off the routes, with their reasons on the plan
+    km_planned: float
+    km_reported: float
+
+
+def day_summary(session: Session, day: date, settings: Settings) -> DaySummary | None:
+    from datetime import timedelta
+
+    from dispatch.services.planning import latest, load_body, travel_model
+
+    published = latest(session, day, PlanStatus.PUBLISHED)
+    if published is None:
+        return None
+    plan, body = load_body(published)
+    on_routes = {t for r in plan.routes for t in r.tasks}
+    ids = [body["tasks"][t] for t in on_routes if t in body["tasks"]]
+    statuses = Counter(
+        session.exec(select(Request.status).where(Request.id.in_(ids))).all() if ids else []
+    )
+    done, failed = statuses[RequestStatus.DONE], statuses[RequestStatus.FAILED]
+    cancelled = statuses[RequestStatus.CANCELLED]
+    km = km_reported(session, day, day + timedelta(days=1), travel_model(settings))
+    return DaySummary(
+        version=published.version,
+        on_routes=len(ids),
+        done=done,
+        failed=failed,
+        cancelled=cancelled,
+        unfinished=len(ids) - done - failed - cancelled,
+        unserved=len(plan.unserved),
+        km_planned=round(plan.distance / 1000, 1),
+        km_reported=round(km, 1),
+    )

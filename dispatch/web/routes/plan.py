@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +19,6 @@ from dispatch.models import (
     District,
     Place,
     PlanStatus,
-    RequestStatus,
     Role,
     StopEvent,
     User,
@@ -30,7 +30,6 @@ from dispatch.models import (
     Request as Req,
 )
 from dispatch.services import planning
-from dispatch.services.requests import change_status
 from dispatch.web.deps import (
     client_of,
     form_int,
@@ -214,9 +213,15 @@ def plan_page(
     )
     # the dispatcher's instructions for the day, shown on the queue rows they apply to
     instructions = {a.request_id: a for a in db.exec(select(Assignment).where(Assignment.day == d))}
+    from dispatch.services.reports import day_summary
+
+    closed = request.query_params.get("returned", "")
+    on_board = [x for x in request.query_params.get("on_board", "").split(",") if x][:50]
     return render(
         request,
         "plan.html",
+        summary=day_summary(db, d, settings_of(request)),
+        closed={"returned": int(closed), "on_board": on_board} if closed.isdigit() else None,
         village_names=village_names,
         dup_refs=dup_refs,
         instructions=instructions,
@@ -311,20 +316,16 @@ def plan_close(
 ):
     """End of day: what was not finished goes back to the queue, with a note."""
     d = _day(day, request)
-    published = planning.latest(db, d, PlanStatus.PUBLISHED)
-    if published is None:
-        raise UserError("no_published_plan")
-    _plan, body = planning.load_body(published)
-    returned = 0
-    for request_id in body["tasks"].values():
-        req = db.get(Req, request_id)
-        if req.status in planning.ON_ROUTES:
-            change_status(
-                db, req, RequestStatus.TRIAGED, actor=user, note=f"tidak selesai {d.isoformat()}"
-            )
-            returned += 1
+    closed = planning.close_day(db, d, settings_of(request).region.tz, user)
     db.commit()
-    return RedirectResponse(f"/plan?day={d.isoformat()}&returned={returned}", status_code=303)
+    query = urlencode(
+        {
+            "day": d.isoformat(),
+            "returned": len(closed.returned),
+            "on_board": ",".join(closed.on_board),
+        }
+    )
+    return RedirectResponse(f"/plan?{query}", status_code=303)
 
 
 @router.get("/plan/{day}/map")
