@@ -118,6 +118,49 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Isian tidak valid: {fields}.",
         "en": "Invalid input: {fields}.",
     },
+    # What follows "Isian tidak valid:", said of a field's label (dispatch/validation.py).
+    "val_body": {"id": "Isi kiriman", "en": "Request body"},
+    "val_missing": {"id": "wajib diisi", "en": "is required"},
+    "val_int": {"id": "harus bilangan bulat (mis. 2)", "en": "must be a whole number (e.g. 2)"},
+    "val_number": {"id": "harus berupa angka", "en": "must be a number"},
+    "val_bool": {"id": "harus ya atau tidak", "en": "must be yes or no"},
+    "val_text": {"id": "harus berupa teks", "en": "must be text"},
+    "val_too_long": {"id": "paling banyak {n} karakter", "en": "takes at most {n} characters"},
+    "val_too_short": {"id": "paling sedikit {n} karakter", "en": "needs at least {n} characters"},
+    "val_items_too_long": {"id": "paling banyak {n} isian", "en": "takes at most {n} items"},
+    "val_items_too_short": {"id": "paling sedikit {n} isian", "en": "needs at least {n} items"},
+    "val_ge": {"id": "paling kecil {n}", "en": "must be at least {n}"},
+    "val_gt": {"id": "harus lebih dari {n}", "en": "must be more than {n}"},
+    "val_le": {"id": "paling besar {n}", "en": "must be at most {n}"},
+    "val_lt": {"id": "harus kurang dari {n}", "en": "must be less than {n}"},
+    "val_pattern": {"id": "formatnya tidak sesuai", "en": "is not in the expected format"},
+    "val_time": {
+        "id": "ditulis sebagai jam JJ:MM, mis. 08:30",
+        "en": "must be a time as HH:MM, e.g. 08:30",
+    },
+    "val_date": {
+        "id": "bukan tanggal yang valid (tulis TTTT-BB-HH, mis. 2026-11-28)",
+        "en": "is not a valid date (write YYYY-MM-DD, e.g. 2026-11-28)",
+    },
+    "val_choice": {"id": "harus salah satu dari: {n}", "en": "must be one of: {n}"},
+    "val_json": {"id": "bukan JSON yang valid", "en": "is not valid JSON"},
+    "val_object": {
+        "id": "harus berupa objek JSON (nama dan nilai)",
+        "en": "must be a JSON object (names and values)",
+    },
+    "val_list": {"id": "harus berupa daftar", "en": "must be a list"},
+    "val_extra": {"id": "tidak dikenal", "en": "is not a known field"},
+    "val_invalid": {"id": "tidak valid", "en": "is not valid"},
+    "passengers_required": {
+        "id": "Angkutan perlu paling sedikit satu penumpang (dewasa atau anak).",
+        "en": "A transport needs at least one passenger (adult or child).",
+    },
+    "date_too_far": {
+        "id": "Tanggal {date} terlalu jauh ke depan. Pilih tanggal paling lambat {latest} "
+        "(satu tahun dari hari ini).",
+        "en": "{date} is too far ahead. Choose a date no later than {latest} "
+        "(one year from today).",
+    },
     "invalid_characters": {
         "id": "Isian mengandung karakter kosong (NUL) yang tidak bisa disimpan. "
         "Hapus lalu kirim lagi.",
@@ -364,6 +407,23 @@ CATALOG.update(
         },
         "dup_not": {"id": "Bukan duplikat", "en": "Not a duplicate"},
         "unverified": {"id": "Belum diverifikasi (telepon balik)", "en": "Unverified (call back)"},
+        "verified_label": {"id": "Verifikasi", "en": "Verification"},
+        "verify_check": {
+            "id": "Sudah ditelepon balik / terverifikasi",
+            "en": "Called back / verified",
+        },
+        "village_unset": {"id": "— belum dipilih —", "en": "— not chosen —"},
+        "triage_blank_hint": {
+            "id": "Tanggal kosong: tersedia mulai hari ini. Jam kosong: tanpa batas jam.",
+            "en": "No date: available from today. No times: no time window.",
+        },
+        "flag_outside_region": {
+            "id": "Titik di luar wilayah kabupaten — petugas tetap mengirim",
+            "en": "Point outside the regency — the officer sent it anyway",
+        },
+        "safe_contact": {"id": "Cara menghubungi dengan aman", "en": "Safe way to contact"},
+        "destination": {"id": "Tujuan", "en": "Destination"},
+        "data_version": {"id": "Versi data", "en": "Data version"},
         "precision": {"id": "Ketepatan lokasi", "en": "Location precision"},
         "prec_gps": {"id": "GPS", "en": "GPS"},
         "prec_village": {"id": "titik desa", "en": "village point"},
@@ -414,6 +474,13 @@ CATALOG.update(
         },
         "help_phone": {"id": "Nomor telepon (opsional)", "en": "Phone number (optional)"},
         "quick_exit": {"id": "Keluar cepat", "en": "Quick exit"},
+        "help_resend": {
+            "id": "Pesan belum terkirim karena sesi halaman ini habis. Isian Anda masih ada: "
+            "periksa lalu tekan Kirim sekali lagi.",
+            "en": "The message was not sent because this page's session ran out. What you "
+            "typed is still here: check it and press Send once more.",
+        },
+        "language": {"id": "Bahasa", "en": "Language"},
         "help_done": {
             "id": "Terima kasih. Pesan sudah diterima; petugas akan menghubungi dengan aman.",
             "en": "Thank you. The message was received; staff will contact you safely.",
@@ -537,6 +604,11 @@ CATALOG.update(
             "en": "Picked up, drop-off not reported (left as is, check with the driver): {refs}",
         },
         "sum_on_routes": {"id": "Permintaan di rute", "en": "Requests on the routes"},
+        "queue_changed": {
+            "id": "Antrean berubah (permintaan baru atau selesai): muat ulang halaman.",
+            "en": "The queue changed (new or finished requests): reload the page.",
+        },
+        "to_plan_on": {"id": "Untuk tanggal (tersedia s.d.)", "en": "For the day (available by)"},
         "sum_unfinished": {"id": "Belum selesai", "en": "Not finished"},
         "sum_km": {
             "id": "Km direncanakan / dari laporan sopir",

@@ -613,3 +613,31 @@ def test_a_likely_duplicate_is_planned_and_shown_until_the_dispatcher_confirms_i
         back = db.exec(select(Request).where(Request.reference == again.reference)).one()
         assert back.duplicate_of is None and not back.duplicate_confirmed
         assert again.reference in {r.reference for r in planning.open_requests(db, DAY)}
+
+
+def test_the_planning_queue_filters_counts_and_tells_of_new_requests(
+    engine, settings, client, day_setup
+):
+    DAY, refs = day_setup  # refs[0] darurat at Sebulu, refs[1] segera visit at Tenggarong
+    day = DAY.isoformat()
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={day}&urgency=darurat").text
+    row = 'href="/requests/{}"'.format
+    assert row(refs[0]) in page and row(refs[1]) not in page
+    assert re.search(r"Darurat \(hari ini\): [1-9]", page) and re.search(
+        r"Segera[^:<]*: [1-9]", page
+    )
+    before = client.get(f"/api/plan/{day}").json()["queue"]
+    assert set(refs) <= set(before)
+    by_district = client.get(f"/plan?day={day}&district=64.02.06").text
+    assert row(refs[1]) in by_district and row(refs[0]) not in by_district
+    with Session(engine) as db:  # an emergency arrives while the page is open
+        officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+        new = _submit(db, settings, officer, DAY, urgency="darurat").reference
+        db.commit()
+    assert new in client.get(f"/api/plan/{day}").json()["queue"]  # the page's polling sees it
+    listed = client.get(f"/requests?status=open&date={day}").text
+    assert new in listed
+    earlier = client.get("/requests?status=open&date=2020-01-01").text
+    assert new not in earlier
+    assert client.get("/requests?date=31-12-2026").status_code == 422

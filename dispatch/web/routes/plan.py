@@ -57,6 +57,9 @@ def _day(value: str | None, request: Request) -> date:
         raise UserError("invalid_input", fields="day (YYYY-MM-DD)") from None
 
 
+URGENCIES = ("darurat", "segera", "terjadwal")
+
+
 def _jobs(request: Request):
     return request.app.state.jobs
 
@@ -77,6 +80,8 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         "routes": [],
         "unserved": [],
         "skipped": {},
+        # the queue as the polling sees it: a new request (an emergency at 11:00) shows up
+        "queue": sorted(r.reference for r in planning.open_requests(db, day)),
     }
     if draft is None:
         return view
@@ -173,12 +178,21 @@ def day_view(db: Session, request: Request, day: date) -> dict:
 def plan_page(
     request: Request,
     day: str | None = Query(None, max_length=10),
+    urgency: str = Query("", max_length=12),
+    district: str = Query("", max_length=8),
     db: Session = Depends(get_db),
     _u: User = Depends(DISPATCH),
 ):
     d = _day(day, request)
     view = day_view(db, request, d)
-    open_reqs = planning.open_requests(db, d)
+    queue = planning.open_requests(db, d)
+    counts = {u: sum(1 for r in queue if r.urgency.value == u) for u in URGENCIES}
+    open_reqs = [
+        r
+        for r in queue
+        if (not urgency or r.urgency.value == urgency)
+        and (not district or r.district_code == district)
+    ]
     links = []
     published = planning.latest(db, d, PlanStatus.PUBLISHED)
     if published is not None:
@@ -201,6 +215,7 @@ def plan_page(
                 )
     vehicles = [v for v in db.exec(select(Vehicle).order_by(Vehicle.name)) if v.active]
     codes = {r.village_code for r in open_reqs if r.village_code}
+    districts = dict(db.exec(select(District.code, District.name).order_by(District.name)).all())
     village_names = dict(
         db.exec(select(Village.code, Village.name).where(Village.code.in_(codes))).all()
     )
@@ -223,6 +238,11 @@ def plan_page(
         summary=day_summary(db, d, settings_of(request)),
         closed={"returned": int(closed), "on_board": on_board} if closed.isdigit() else None,
         village_names=village_names,
+        districts=districts,
+        counts=counts,
+        queue_total=len(queue),
+        f_urgency=urgency,
+        f_district=district,
         dup_refs=dup_refs,
         instructions=instructions,
         vehicle_names={v.id: v.name for v in db.exec(select(Vehicle))},

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
@@ -25,6 +25,7 @@ from dispatch.models import (
 )
 from dispatch.models import Request as Req
 from dispatch.services import requests as svc
+from dispatch.validation import describe, summary
 from dispatch.web.deps import client_of, form_int, form_of, get_db, lang_of, require, settings_of
 from dispatch.web.render import render
 
@@ -248,9 +249,14 @@ def queue_page(
     status: str = Query("open", max_length=20),
     urgency: Urgency | None = None,
     district: str | None = Query(None, max_length=8),
+    day: str | None = Query(None, max_length=10, alias="date"),
     db: Session = Depends(get_db),
     user: User = Depends(FIELD),
 ):
+    try:  # to plan on that day: available then or earlier
+        on_date = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise UserError("invalid_input", fields="date") from None
     statuses = (
         sorted(svc.OPEN)
         if status == "open"
@@ -260,7 +266,9 @@ def queue_page(
         if status in RequestStatus._value2member_map_
         else sorted(svc.OPEN)
     )
-    rows = svc.list_visible(db, user, status=statuses, urgency=urgency, district=district or None)
+    rows = svc.list_visible(
+        db, user, status=statuses, urgency=urgency, district=district or None, on_date=on_date
+    )
     districts, villages = _names(db)
     counts: dict[str, int] = {}
     for r in rows:
@@ -276,6 +284,7 @@ def queue_page(
         f_status=status,
         f_urgency=urgency.value if urgency else "",
         f_district=district or "",
+        f_date=on_date.isoformat() if on_date else "",
     )
 
 
@@ -349,13 +358,8 @@ def new_request_submit(
             error=translate(exc.key, lang, **exc.params),
             candidates=exc.params.get("candidates", []),
         )
-    except ValueError as exc:  # pydantic validation
-        from pydantic import ValidationError
-
-        fields = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}"
-            for e in (exc.errors() if isinstance(exc, ValidationError) else [])
-        ) or str(exc)
+    except ValidationError as exc:
+        fields = summary(describe(exc.errors(), lang))
         return _form(
             request,
             db,
@@ -375,17 +379,37 @@ def request_page(
     user: User = Depends(FIELD),
 ):
     req = svc.get_visible(db, reference, user)
+    return _detail_page(request, db, req, user)
+
+
+def _detail_page(
+    request: Request, db: Session, req: Req, user: User, status_code: int = 200, error: str = ""
+):
+    """A request's page (its sensitive details: the view is audited), with the triage form
+    for a dispatcher and, after a refused change, the reason above it."""
     svc.record_view(db, req, user, client_of(request))
     db.commit()
     districts, villages = _names(db)
+    by_district: dict[str, list[tuple[str, str]]] = {}
+    if user.role == Role.DISPATCHER:  # the triage form's villages, under their kecamatan
+        for code, name, district in db.exec(
+            select(Village.code, Village.name, Village.district_code).order_by(Village.name)
+        ):
+            by_district.setdefault(district, []).append((code, name))
     return render(
         request,
         "request_detail.html",
+        status_code=status_code,
         r=_detail(db, req),
         districts=districts,
         villages=villages,
+        village_groups=[
+            (d, name, by_district[d]) for d, name in districts.items() if d in by_district
+        ],
         transitions=sorted(s.value for s in svc.TRANSITIONS[req.status]),
         urgencies=[u.value for u in Urgency],
+        kinds=[k.value for k in RequestKind],
+        error=error,
     )
 
 
@@ -425,21 +449,39 @@ def request_triage_submit(
     user: User = Depends(DISPATCH),
 ):
     req = svc.get_visible(db, reference, user)
-    values = {k: v for k, v in form.items() if k not in ("csrf_token", "duplicate") and v != ""}
+    # The form sends every field, most of them unchanged: only what differs is a change.
+    # A blank date or time clears it; other blank fields mean "leave as it is".
+    values: dict[str, object] = {}
+    for k, v in form.items():
+        if k in _TRIAGE_FLAGS or not isinstance(v, str):
+            continue
+        if v.strip() or k in _TRIAGE_CLEARABLE:
+            values[k] = v.strip()
     if "location_confirmed" in form:
         values["location_confirmed"] = True
+    if "verified" in form:  # a hidden "false" before the checkbox's "true"
+        values["verified"] = "true" in form.getlist("verified")
     duplicate = form.get("duplicate")  # likely (plan it) / confirmed (do not) / not
     if duplicate == "not":
         values["duplicate_of"] = ""
     elif duplicate in ("likely", "confirmed"):
         values["duplicate_confirmed"] = duplicate == "confirmed"
-    svc.triage(
-        db,
-        req,
-        svc.TriageIn.model_validate(values),
-        settings_of(request),
-        actor=user,
-        client=client_of(request),
-    )
-    db.commit()
+    lang = lang_of(request)
+    try:
+        data = svc.TriageIn.model_validate(values)
+        svc.triage(db, req, data, settings_of(request), actor=user, client=client_of(request))
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        message = translate("invalid_input", lang, fields=summary(describe(exc.errors(), lang)))
+        return _detail_page(request, db, req, user, 422, message)
+    except UserError as exc:
+        db.rollback()  # and the request as stored, to show it again
+        return _detail_page(
+            request, db, req, user, exc.status, translate(exc.key, lang, **exc.params)
+        )
     return RedirectResponse(f"/requests/{reference}", status_code=303)
+
+
+_TRIAGE_FLAGS = ("csrf_token", "duplicate", "verified", "location_confirmed")
+_TRIAGE_CLEARABLE = ("available_date", "window_start", "window_end")
