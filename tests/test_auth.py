@@ -61,6 +61,61 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(client, se
     assert api.status_code == 429 and int(api.headers["Retry-After"]) >= 1
 
 
+def _from(app, address: str):
+    """A browser at another client address."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, client=(address, 50000))
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_dispatcher_out(app, settings):
+    attacker, desk = _from(app, "203.0.113.7"), _from(app, "10.20.0.15")
+    limit = settings.security.login_max_failures
+    for _ in range(limit):
+        assert login(attacker, "dispatcher", "tebak-tebakan-1").status_code == 401
+    assert login(attacker, "dispatcher", "tebak-tebakan-2").status_code == 429
+    assert login(attacker, "dispatcher").status_code == 429  # even the right one, from there
+    api = attacker.post("/api/auth/token", data={"username": "dispatcher", "password": "x" * 12})
+    assert api.status_code == 429 and int(api.headers["Retry-After"]) >= 1
+    # The dispatcher at the office desk still logs in, on the page and on the API.
+    assert login(desk, "dispatcher").status_code == 303
+    assert desk.get("/").status_code == 200
+    token = desk.post(
+        "/api/auth/token",
+        data={"username": "dispatcher", "password": demo_password("dispatcher")},
+    )
+    assert token.status_code == 200
+
+
+def test_one_address_trying_many_usernames_is_stopped(app, settings):
+    attacker, desk = _from(app, "198.51.100.23"), _from(app, "10.20.0.16")
+    per_address = 4 * settings.security.login_max_failures
+    names = ["admin", "dispatcher", "driver.satu", "driver.dua", "officer.tenggarong"]
+    for i in range(per_address):
+        assert login(attacker, names[i % len(names)], f"tebakan-{i:04d}").status_code == 401
+    blocked = login(attacker, "officer.kotabangun", "tebakan-lain-1")
+    assert blocked.status_code == 429 and 1 <= int(blocked.headers["Retry-After"]) <= 60
+    assert login(desk, "admin").status_code == 303
+
+
+def test_a_failed_login_names_the_account_never_what_was_typed(client, db):
+    typed_secret = "Rahasia-Sekali-99"
+    assert login(client, "officer.tenggarong", typed_secret).status_code == 401
+    assert login(client, "siapa.tidak.ada", typed_secret).status_code == 401
+    db.expire_all()
+    rows = db.exec(
+        select(AuditLog).where(AuditLog.action == "login_failed").order_by(AuditLog.id.desc())
+    ).all()[:2]
+    officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
+    unknown, known = rows
+    assert known.entity == "user" and known.entity_id == str(officer.id)
+    assert known.actor_id is None and known.client == "testclient"
+    assert unknown.entity_id is None
+    for row in rows:
+        for value in vars(row).values():
+            assert typed_secret not in str(value) and "siapa.tidak.ada" not in str(value)
+
+
 def test_login_form_without_csrf_token_is_rejected(client):
     client.get("/login")
     response = client.post(

@@ -24,6 +24,7 @@ from dispatch.security import RateLimiter
 from dispatch.services import solving
 from dispatch.services.jobs import PlanningJobs
 from dispatch.services.points import install_geocoder
+from dispatch.validation import describe, summary
 from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
 from dispatch.web.middleware import RefuseNul, RequestLog
 from dispatch.web.render import render
@@ -43,16 +44,16 @@ def _error(request: Request, status: int, key: str, /, **params: object):
         body = {"detail": message, "code": key}
         if "candidates" in params:
             body["candidates"] = params["candidates"]
+        if "errors" in params:  # each field's error: its name, pydantic's type, the message
+            body["errors"] = params["errors"]
         return JSONResponse(body, status_code=status, headers=headers)
     return render(request, "error.html", status_code=status, status=status, message=message)
 
 
-def _field_names(exc: RequestValidationError) -> str:
-    names = []
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
-        names.append(f"{'.'.join(loc) or 'body'} ({err.get('msg', 'invalid')})")
-    return "; ".join(names[:8])
+def _invalid_input(request: Request, errors) -> object:
+    """422 "Isian tidak valid: «Dewasa» harus bilangan bulat …" in the user's language."""
+    items = describe(errors, lang_of(request))
+    return _error(request, 422, "invalid_input", fields=summary(items), errors=items)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -74,14 +75,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        return _error(request, 422, "invalid_input", fields=_field_names(exc))
+        return _invalid_input(request, exc.errors())
 
     @app.exception_handler(ValidationError)
     async def _invalid_model(request: Request, exc: ValidationError):
-        names = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'} ({e['msg']})" for e in exc.errors()
-        )
-        return _error(request, 422, "invalid_input", fields=names[:500])
+        return _invalid_input(request, exc.errors())
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
@@ -131,7 +129,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.database_url)
-    app.state.throttle = RateLimiter(settings.security.login_max_failures)  # per username
+    # Failed logins per username and address: an attacker elsewhere cannot lock a user out.
+    app.state.throttle = RateLimiter(settings.security.login_max_failures)
     # Per address too, looser: a whole office may share one address.
     app.state.ip_throttle = RateLimiter(4 * settings.security.login_max_failures)
     app.state.public_limiter = RateLimiter(5, window_s=600)

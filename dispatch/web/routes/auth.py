@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from dispatch import audit
 from dispatch.errors import UserError, retry_after
@@ -41,7 +41,11 @@ def _login(request: Request, db: Session, username: str, password: str) -> User:
     """Check a login against the throttle and the database; audit success and failure."""
     throttle, by_ip = request.app.state.throttle, request.app.state.ip_throttle
     client = client_of(request) or "?"
-    ukey = "u:" + username.strip().lower()
+    # Failures count per username *from this address*: someone guessing the dispatcher's
+    # password from elsewhere is stopped without locking the dispatcher out of their own
+    # desk. The looser per-address count stops one address trying many usernames.
+    name = username.strip().lower()
+    ukey = f"u:{name}|{client}"
     wait = max(throttle.retry_after(ukey), by_ip.retry_after(client))
     if wait:
         raise LoginThrottled("login_throttled", seconds=wait)
@@ -49,7 +53,10 @@ def _login(request: Request, db: Session, username: str, password: str) -> User:
     if user is None:
         throttle.hit(ukey)
         by_ip.hit(client)
-        audit.record(db, "login_failed", "user", client=client)
+        # The account's id when it exists (a wrong password, a disabled user); never the
+        # typed name of one that does not, nor anything of the password.
+        known = db.exec(select(User.id).where(User.username == name)).first()
+        audit.record(db, "login_failed", "user", known, client=client)
         db.commit()
         log.info("login failed")
         raise LoginUnauthorized("login_failed")
