@@ -388,3 +388,56 @@ def test_the_help_page_redirects_after_sending_so_a_reload_sends_nothing_again(a
         assert "Terima kasih" in thanks.text and "no-store" in thanks.headers["cache-control"]
         assert "Keluar cepat" in thanks.text
         assert len(db.exec(select(Request)).all()) == before + 1
+
+
+def test_help_page_sent_with_an_expired_form_token_comes_back_filled_in(app, db, caplog):
+    """The anonymous cookie expired or was blocked: the form comes back with what was typed,
+    its quick exit, no app header, a message to send again, and a fresh token that works."""
+    import logging
+
+    from fastapi.testclient import TestClient
+
+    caplog.set_level(logging.DEBUG)
+    form = {
+        "village_code": "64.02.08.2004",
+        "safe_contact": "lewat Bu RT, pagi-rahasia-7431",
+        "when": "sebelum jam sembilan",
+        "phone": "0812 5550 3131",
+    }
+    with TestClient(app, client=("198.51.100.31", 50000)) as phone:
+        phone.get("/bantuan")
+        phone.cookies.clear()  # the browser dropped the cookie
+        before = len(db.exec(select(Request)).all())
+        r = phone.post("/bantuan", data={**form, "csrf_token": "stale"}, follow_redirects=False)
+        assert 400 <= r.status_code < 500, r.status_code
+        assert "lewat Bu RT, pagi-rahasia-7431" in r.text
+        assert 'value="64.02.08.2004" selected' in r.text
+        assert 'value="sebelum jam sembilan"' in r.text and 'value="0812 5550 3131"' in r.text
+        assert 'id="exit" class="quick-exit"' in r.text and "location.replace" in r.text
+        assert "sesi halaman ini habis" in r.text and "Kesalahan 403" not in r.text
+        assert 'class="top"' not in r.text  # not the app's header
+        assert "no-store" in r.headers["cache-control"]
+        assert len(db.exec(select(Request)).all()) == before
+        assert "pagi-rahasia-7431" not in caplog.text and "3131" not in caplog.text
+        token = csrf_of(r.text)
+        assert phone.cookies.get("jk_csrf") == token  # a fresh one, set with the page
+        again = phone.post("/bantuan", data={**form, "csrf_token": token}, follow_redirects=False)
+        assert again.status_code == 303 and again.headers["location"] == "/bantuan/terkirim"
+        assert len(db.exec(select(Request)).all()) == before + 1
+
+
+def test_help_page_speaks_the_visitors_language_with_the_quick_exit_kept(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, client=("198.51.100.32", 50000)) as phone:
+        page = phone.get("/bantuan")
+        assert 'href="/lang/en?next=/bantuan"' in page.text and "Keluar cepat" in page.text
+        switched = phone.get("/lang/en?next=/bantuan")
+        assert "Quick exit" in switched.text and "Ask for help" in switched.text
+        phone.cookies.delete("jk_csrf")
+        r = phone.post(
+            "/bantuan",
+            data={"village_code": "", "safe_contact": "call at noon", "csrf_token": "old"},
+        )
+        assert r.status_code == 403 and "press Send once more" in r.text
+        assert 'id="exit"' in r.text and "call at noon" in r.text

@@ -12,7 +12,16 @@ from dispatch.errors import UserError, retry_after
 from dispatch.i18n import translate
 from dispatch.models import District, RequestKind, Urgency, Village
 from dispatch.services import requests as svc
-from dispatch.web.deps import client_of, get_db, lang_of, public, settings_of
+from dispatch.web.deps import (
+    CsrfFailed,
+    Principal,
+    client_of,
+    current_principal,
+    get_db,
+    lang_of,
+    public,
+    settings_of,
+)
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -75,6 +84,20 @@ def _check_lengths(values: dict[str, str], lang: str) -> None:
             raise UserError("help_field_length", field=field, least=least, most=most)
 
 
+async def _public_form(
+    request: Request, principal: Principal | None = Depends(current_principal)
+) -> bool:
+    """Like `public`, but says whether the CSRF check passed instead of raising: a failed
+    check (the anonymous cookie expired or was blocked) must bring the form back filled
+    in, with its quick exit and a fresh token, not the generic error page."""
+    try:
+        await public(request, principal)
+    except CsrfFailed:
+        request.state.principal = principal
+        return False
+    return True
+
+
 @router.get("/bantuan")
 def help_page(request: Request, db: Session = Depends(get_db), _p=Depends(public)):
     return _page(request, db)
@@ -90,7 +113,7 @@ def help_submit(
     when: str = Form(""),
     phone: str = Form(""),
     db: Session = Depends(get_db),
-    _p=Depends(public),
+    csrf_ok: bool = Depends(_public_form),
 ):
     lang = lang_of(request)
     limiter = request.app.state.public_limiter
@@ -101,6 +124,13 @@ def help_submit(
         "when": when,
         "phone": phone,
     }
+    if not csrf_ok:
+        # Nothing is stored and nothing of it is logged. The page is rendered with the
+        # token of the visitor's cookie, or a new one (and its cookie) when the cookie is
+        # gone, so sending again works.
+        return _page(
+            request, db, status_code=403, error=translate("help_resend", lang), values=values
+        )
     try:
         wait = limiter.retry_after(client)
         if wait:
