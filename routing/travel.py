@@ -12,17 +12,20 @@ caller constructs it, and the matrix it returns says ``model="osrm"``.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from geopy.distance import great_circle
 
 from routing.model import Location, TravelMatrix
 
 Coords = tuple[tuple[float, float], ...]
+log = logging.getLogger(__name__)
 
 
 def _coords(locations: Sequence[Location]) -> Coords:
@@ -142,3 +145,27 @@ class OsrmTravel:
         result = TravelMatrix(durations=durations, distances=distances, model="osrm")
         self._cache[key] = result
         return result
+
+
+class TravelModel(Protocol):
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix: ...
+
+
+class FallbackTravel:
+    """An online model (OSRM) that falls back to an offline one when it fails.
+
+    The service must plan without the network: an unreachable, slow or broken OSRM gives
+    the offline matrix, whose ``model`` says so, and ``failures`` counts the times."""
+
+    def __init__(self, primary: TravelModel, fallback: TravelModel) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.failures = 0
+
+    def matrix(self, locations: Sequence[Location]) -> TravelMatrix:
+        try:
+            return self.primary.matrix(locations)
+        except (OSError, OsrmError, ValueError) as exc:  # URLError, timeouts, bad JSON
+            self.failures += 1
+            log.warning("travel model unavailable, using the offline one: %s", type(exc).__name__)
+            return self.fallback.matrix(locations)

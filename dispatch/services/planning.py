@@ -11,6 +11,7 @@ import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +50,7 @@ from routing import (
     VehicleState,
 )
 from routing import Vehicle as RVehicle
-from routing.travel import HaversineTravel, OsrmTravel
+from routing.travel import FallbackTravel, HaversineTravel, OsrmTravel, TravelModel
 
 PLANNABLE = (
     RequestStatus.NEW,
@@ -96,11 +97,22 @@ class DayProblem:
     skipped: dict[str, str] = field(default_factory=dict)  # reference -> why not planned
 
 
-def travel_model(settings: Settings):
+@lru_cache(maxsize=8)
+def _osrm(url: str, speed_kmh: float, circuity: float) -> FallbackTravel:
+    """One per configuration, so its cache of matrices lasts between plans."""
+    offline = HaversineTravel(speed_kmh=speed_kmh, circuity=circuity)
+    online = OsrmTravel(url, fallback_speed_kmh=speed_kmh, fallback_circuity=circuity)
+    return FallbackTravel(online, offline)
+
+
+def travel_model(settings: Settings, kind: str = "car") -> TravelModel:
+    """The travel model of a vehicle kind: its speed from config (a boat is slower); OSRM,
+    when configured, for cars on roads, falling back to the offline model when it fails."""
     t = settings.travel
-    if t.osrm_url:
-        return OsrmTravel(t.osrm_url)
-    return HaversineTravel(speed_kmh=t.speed_kmh.get("car", 40.0), circuity=t.circuity)
+    speed = t.speed_kmh.get(kind) or t.speed_kmh.get("car", 40.0)
+    if t.osrm_url and kind == "car":
+        return _osrm(t.osrm_url, speed, t.circuity)
+    return HaversineTravel(speed_kmh=speed, circuity=t.circuity)
 
 
 def day_version(session: Session, day: date) -> int:
@@ -288,12 +300,19 @@ def build_problem(
                 )
             )
     matrix = travel_model(settings).matrix(locations)
+    # Vehicles of another kind (a river boat) travel at their own speed.
+    per_kind = {
+        kind: travel_model(settings, kind).matrix(locations)
+        for kind in {v.kind for v in vehicles} - {"car"}
+    }
+    vehicle_matrices = {rid: per_kind[v.kind] for rid, v in by_id.items() if v.kind in per_kind}
     problem = Problem(
         locations=locations,
         matrix=matrix,
         vehicles=rvehicles,
         tasks=tasks,
         states=states,
+        vehicle_matrices=vehicle_matrices,
         previous=previous,
         ride_rule=RideRule(
             slack=settings.solver.ride_slack_min * 60, factor=settings.solver.ride_factor
