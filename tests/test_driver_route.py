@@ -33,8 +33,8 @@ RESTRICTED = ("kdrt", "korban", "rumah aman", "rumah-aman", "rumah_aman", "siti 
 
 
 def _next_day() -> date:
-    """A day of each test's own (test_planning.py uses 2099)."""
-    return date(2098, 6, next(_DAYS))
+    """A day of each test's own, ahead (test_planning.py uses 101-128 days ahead)."""
+    return date.today() + timedelta(days=150 + next(_DAYS))
 
 
 def _user(db: Session, name: str) -> User:
@@ -377,3 +377,43 @@ def test_downloads_of_an_outdated_version_lead_to_the_current_one_or_say_it_was_
     assert client.get(f"/r/{tokens[kept]}/nothing").status_code == 404
     # The current version's own downloads are served as before.
     assert client.get(f"/r/{current}/sheet", follow_redirects=False).status_code == 200
+
+
+def test_the_pickup_asks_how_many_got_in_and_shows_the_reported_count(engine, settings, client):
+    day, (ref,), tokens = _publish(engine, settings, [{"adults": 2, "children": 1}])
+    token = tokens[ref]
+    page = client.get(f"/r/{token}").text
+    pickup = _stop(page, ref, "pickup")
+    assert re.search(r'<input type="number" name="passengers"[^>]*value="3"', pickup)
+    assert "Penumpang dijemput" in pickup
+    assert 'name="passengers"' not in _stop(page, ref, "delivery")
+    r = client.post(f"/r/{token}/events", json={**_report(ref, "pickup", "done"), "passengers": 2})
+    assert r.status_code == 201
+    pickup = _stop(client.get(f"/r/{token}").text, ref, "pickup")
+    assert "Selesai ✓ · Penumpang dijemput: 2" in pickup
+    assert re.search(r'name="passengers"[^>]*value="2"', pickup)
+
+
+def test_the_passengers_picked_up_are_kept_in_the_phone_and_sent_with_the_mark(
+    engine, settings, page, live_server
+):
+    from dispatch.models import StopEvent
+
+    day, (ref,), tokens = _publish(engine, settings, [{"adults": 2, "children": 1}])
+    token = tokens[ref]
+    page.goto(f"{live_server}/r/{token}")
+    stop = page.locator(f'li[data-ref="{ref}"][data-kind="pickup"]')
+    count = stop.locator('input[name="passengers"]')
+    assert count.input_value() == "3"
+    page.context.set_offline(True)
+    count.fill("2")
+    stop.locator('button[data-s="done"]').click()
+    kept = page.evaluate(f"() => JSON.parse(localStorage.getItem('jangkau-route-{token}'))")
+    assert [(m["status"], m["passengers"]) for m in kept] == [("done", 2)]
+    assert "Penumpang dijemput: 2" in stop.locator(".state").inner_text()
+    page.context.set_offline(False)
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{token}') === null")
+    assert stop.locator(".state").inner_text() == "Selesai ✓ · Penumpang dijemput: 2"
+    with Session(engine) as db:
+        stored = db.exec(select(StopEvent).where(StopEvent.client_id == kept[0]["client_id"])).one()
+    assert (stored.status, stored.passengers) == ("done", 2)

@@ -28,7 +28,6 @@ def _body(i: int) -> RequestIn:
         urgency="segera",
         village_code="64.02.06.1001",
         contact_phone=f"0812{70000000 + i}",
-        available_date="2099-12-01",
     )
 
 

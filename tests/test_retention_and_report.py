@@ -253,7 +253,11 @@ def test_retention_takes_a_home_s_exact_point_out_of_stored_plans(engine, settin
 
 # ---- km driven: estimated from what the drivers reported, not from the plan ---------------
 
-KM_MONTH = "2098-05"  # days of these tests' own: no other test plans in this month
+# A month of these tests' own, ahead: no other test plans in it (test_planning.py and
+# test_driver_route.py use days up to 178 days ahead; intake takes dates up to a year ahead).
+_KM_FIRST = (date.today() + timedelta(days=250)).replace(day=1) + timedelta(days=31)
+_KM_FIRST = _KM_FIRST.replace(day=1)
+KM_MONTH = _KM_FIRST.strftime("%Y-%m")
 _KM_DAYS = iter(range(1, 29))
 
 
@@ -261,12 +265,11 @@ def _km_day(engine, settings, *kinds: str):
     """Requests of the given kinds on a day of its own (everything else left out), planned
     and published: the day, the published plan and the requests' references."""
     import uuid
-    from datetime import date
 
     from dispatch.models import Assignment
     from dispatch.services import planning
 
-    day = date(2098, 5, next(_KM_DAYS))
+    day = _KM_FIRST.replace(day=next(_KM_DAYS))
     with Session(engine) as db:
         officer = db.exec(select(User).where(User.username == "officer.tenggarong")).one()
         refs = []
