@@ -38,6 +38,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
         "en": "You cannot disable your own account.",
     },
+    "cannot_change_own_role": {
+        "id": "Anda tidak dapat mengubah peran akun Anda sendiri.",
+        "en": "You cannot change your own role.",
+    },
     "place_key_invalid": {
         "id": "Kode tempat 2–64 karakter: huruf kecil, angka atau strip.",
         "en": "Place key: 2–64 characters of lower-case letters, digits or dashes.",
@@ -276,6 +280,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "inactive": {"id": "Nonaktif", "en": "Disabled"},
     "disable": {"id": "Nonaktifkan", "en": "Disable"},
     "enable": {"id": "Aktifkan", "en": "Enable"},
+    "edit": {"id": "Ubah", "en": "Edit"},
+    "back_to_list": {"id": "Kembali ke daftar", "en": "Back to the list"},
+    "new_password": {
+        "id": "Kata sandi baru (kosongkan bila tidak diganti)",
+        "en": "New password (leave empty to keep it)",
+    },
+    "user_edit_note": {
+        "id": "Peran, kecamatan atau kata sandi yang diganti mengakhiri sesi dan token pengguna "
+        "ini: ia perlu masuk lagi.",
+        "en": "A new role, kecamatan or password ends this user's sessions and tokens: they "
+        "log in again.",
+    },
     "add": {"id": "Tambah", "en": "Add"},
     "name": {"id": "Nama", "en": "Name"},
     "plate": {"id": "Nomor polisi", "en": "Plate"},
@@ -429,6 +445,20 @@ CATALOG.update(
         "prec_village": {"id": "titik desa", "en": "village point"},
         "prec_kecamatan": {"id": "hanya kecamatan", "en": "kecamatan only"},
         "prec_regency": {"id": "hanya kabupaten", "en": "regency only"},
+        # location_flag codes, shown as _('flag_' ~ code) (flag_outside_region is above)
+        "flag_far_from_village": {
+            "id": "Titik GPS jauh dari desa/kecamatan yang dipilih petugas: periksa mana yang "
+            "benar, desanya atau titiknya.",
+            "en": "GPS point far from the village/kecamatan the officer chose: check which is "
+            "right, the village or the point.",
+        },
+        "flag_region_approximate": {
+            "id": "Perkiraan: batas desa belum diimpor, jadi titik ini hanya dicek dengan kotak "
+            "batas kabupaten, dan desa/kecamatannya diambil dari titik acuan terdekat.",
+            "en": "Approximate: no village boundaries are imported, so this point was only "
+            "checked against the regency's bounding box, and its village/kecamatan is the "
+            "nearest reference point.",
+        },
         "history": {"id": "Riwayat", "en": "History"},
         "change_status": {"id": "Ubah status", "en": "Change status"},
         "triage": {"id": "Triase", "en": "Triage"},
@@ -456,6 +486,22 @@ CATALOG.update(
         },
         "sending": {"id": "Mengirim…", "en": "Sending…"},
         "suggestions": {"id": "Mungkin maksud Anda", "en": "Did you mean"},
+        "cand_district": {"id": "Kec. {name}", "en": "Kec. {name}"},
+        "cand_precision": {"id": "ketepatan: {p}", "en": "precision: {p}"},
+        "cand_none": {
+            "id": "Tidak ada desa yang cocok. Periksa ejaan, atau pilih kecamatan dulu.",
+            "en": "No village matches. Check the spelling, or choose the kecamatan first.",
+        },
+        "cand_pick_resend": {
+            "id": "Nama ini cocok dengan beberapa desa. Pilih yang dimaksud; permintaan "
+            "langsung dikirim lagi.",
+            "en": "This name fits several villages. Pick the one you mean; the request is "
+            "sent again at once.",
+        },
+        "cand_pick_nojs": {
+            "id": "Pilih desa yang dimaksud, lalu tekan Kirim.",
+            "en": "Pick the village you mean, then press Send.",
+        },
         "help_title": {"id": "Minta bantuan", "en": "Ask for help"},
         "help_intro": {
             "id": "Isi seperlunya. Petugas DP3A akan menghubungi dengan cara yang aman. "
@@ -695,6 +741,24 @@ CATALOG.update(
         "report_title": {"id": "Laporan bulanan", "en": "Monthly report"},
         "month": {"id": "Bulan", "en": "Month"},
         "median_to_done": {"id": "Median waktu sampai selesai", "en": "Median time to done"},
+        "report_total": {"id": "Jumlah permintaan", "en": "Requests"},
+        "report_median_hours": {
+            "id": "Median jam dari masuk sampai selesai",
+            "en": "Median hours from submission to done",
+        },
+        "report_p90_hours": {
+            "id": "Persentil 90 jam dari masuk sampai selesai",
+            "en": "90th percentile hours from submission to done",
+        },
+        "report_km": {
+            "id": "km ditempuh (perkiraan dari laporan sopir)",
+            "en": "km driven (estimated from drivers' reports)",
+        },
+        "travel_haversine": {
+            "id": "perkiraan: jarak garis lurus × faktor jalan",
+            "en": "estimate: straight-line distance × road factor",
+        },
+        "travel_osrm": {"id": "jaringan jalan (OSRM)", "en": "road network (OSRM)"},
         "km_driven": {
             "id": "km ditempuh (perkiraan dari laporan sopir)",
             "en": "km driven (estimated from drivers' reports)",

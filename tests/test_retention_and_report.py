@@ -140,6 +140,8 @@ def test_monthly_report_page_and_csv(client):
     csv = client.get(f"/reports/monthly.csv?month={month}")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert "by_urgency,darurat" in csv.text and "Nama Laporan" not in csv.text
+    # a label a person reads beside each stable key, in the user's language
+    assert "by_urgency,darurat,Darurat (hari ini)," in csv.text
     assert client.get("/reports/monthly?month=2026-13").status_code == 422
 
 

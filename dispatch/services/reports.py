@@ -156,18 +156,42 @@ def monthly(session: Session, month: str, settings: Settings) -> MonthReport:
     return report
 
 
-def to_csv(report: MonthReport) -> str:
+# The catalogue key of each section's keys, for the CSV's readable label column.
+_LABELS = {"by_kind": "req_", "by_urgency": "urg_", "by_status": "st_", "unserved": "why_"}
+
+
+def to_csv(report: MonthReport, lang: str = "id") -> str:
+    """Stable keys for spreadsheets and scripts, and a label a person reads, in `lang`."""
+    from dispatch.i18n import translate
+
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["month", "section", "key", "value"])
+    w.writerow(["month", "section", "key", "label", "value"])
     for section in ("by_district", "by_kind", "by_urgency", "by_status", "unserved"):
+        prefix = _LABELS.get(section)
         for key, value in sorted(getattr(report, section).items()):
-            w.writerow([report.month, section, key, value])
-    w.writerow([report.month, "total", "requests", report.total])
-    w.writerow([report.month, "time_to_done_hours", "median", report.median_hours or ""])
-    w.writerow([report.month, "time_to_done_hours", "p90", report.p90_hours or ""])
+            label = translate(prefix + key, lang) if prefix else key
+            w.writerow([report.month, section, key, label, value])
+    w.writerow([report.month, "total", "requests", translate("report_total", lang), report.total])
+    for key, figure in (("median", report.median_hours), ("p90", report.p90_hours)):
+        # no request done this month: empty, which a zero-hour median is not
+        w.writerow(
+            [
+                report.month,
+                "time_to_done_hours",
+                key,
+                translate(f"report_{key}_hours", lang),
+                "" if figure is None else figure,
+            ]
+        )
     w.writerow(
-        [report.month, "distance", "km_driven_estimated_from_drivers_reports", report.km_driven]
+        [
+            report.month,
+            "distance",
+            "km_driven_estimated_from_drivers_reports",
+            translate("report_km", lang),
+            report.km_driven,
+        ]
     )
     return out.getvalue()
 

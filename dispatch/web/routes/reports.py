@@ -11,7 +11,7 @@ from sqlmodel import Session
 from dispatch.errors import UserError
 from dispatch.models import Role, User, utcnow
 from dispatch.services.reports import monthly, to_csv
-from dispatch.web.deps import get_db, require, settings_of
+from dispatch.web.deps import get_db, lang_of, require, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -46,7 +46,7 @@ def report_csv(
 ):
     m = _month(request, month)
     return Response(
-        to_csv(monthly(db, m, settings_of(request))),
+        to_csv(monthly(db, m, settings_of(request)), lang_of(request)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="jangkau-{m}.csv"'},
     )
