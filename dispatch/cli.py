@@ -195,6 +195,17 @@ def _check_connections(settings: Settings, workers: int) -> None:
     typer.echo(f"Warning: one process may open {advice}; raise max_connections.", err=True)
 
 
+def _read_password() -> str:
+    """A password from standard input (one line), or asked for twice on a terminal."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            typer.echo("Error: the passwords differ.", err=True)
+            raise typer.Exit(1)
+        return password
+    return sys.stdin.readline().rstrip("\n")
+
+
 @user_app.command("add")
 def user_add(
     username: str,
@@ -206,13 +217,7 @@ def user_add(
     from dispatch.db import session_scope
     from dispatch.services.users import create_user
 
-    if sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Again: ") != password:
-            typer.echo("Error: the passwords differ.", err=True)
-            raise typer.Exit(1)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     settings = _settings()
     try:
         with session_scope(_engine(settings)) as s:
@@ -237,6 +242,76 @@ def user_disable(username: str) -> None:
     except UserError as exc:
         _fail(exc)
     typer.echo(f"User {username} disabled.")
+
+
+@user_app.command("enable")
+def user_enable(username: str) -> None:
+    """Enable a disabled user again: they can log in with their password."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import set_active
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            set_active(s, username, True)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"User {username} enabled.")
+
+
+@user_app.command("edit")
+def user_edit(
+    username: str,
+    role: str = typer.Option(None, help="New role: admin, dispatcher, officer or driver."),
+    district: str = typer.Option(
+        None, help='New kecamatan code, e.g. 64.02.06 ("" removes it; officers need one).'
+    ),
+    full_name: str = typer.Option(None, help="New name shown in the office."),
+) -> None:
+    """Change a user's role, kecamatan or name. A new role or kecamatan ends their sessions
+    and tokens (they log in again)."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import update_user
+
+    if role is None and district is None and full_name is None:
+        typer.echo("Error: nothing to change: give --role, --district or --full-name.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            user = update_user(s, username, role=role, district_code=district, full_name=full_name)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"User {user.username}: {user.role.value}, kecamatan {user.district_code or '-'}.")
+
+
+@user_app.command("set-password")
+def user_set_password(username: str) -> None:
+    """Set a user's password (read from standard input or asked for); their sessions and
+    tokens end."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import update_user
+
+    password = _read_password()
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            update_user(s, username, password=password)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Password of {username} changed; their sessions and tokens ended.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users."""
+    from dispatch.db import session_scope
+    from dispatch.services.users import list_users
+
+    with session_scope(_engine(_settings())) as s:
+        for u in list_users(s):
+            state = "active" if u.active else "disabled"
+            typer.echo(f"{u.username:<24} {u.role.value:<10} {u.district_code or '-':<9} {state}")
 
 
 @vehicle_app.command("add")
@@ -363,7 +438,8 @@ def gazetteer_import(
     code_property: str = typer.Option(None, help="GeoJSON property holding the village code."),
     skip_bad: bool = typer.Option(False, help="Take the good rows; report the bad ones."),
 ) -> None:
-    """Import village points; a polygon gives a point inside it (not its centroid)."""
+    """Import village points; a polygon gives a point inside it (not its centroid) and is
+    kept as the village's boundary (GPS points get their village and region check from it)."""
     from dispatch.db import session_scope
     from dispatch.geocoding import PointsImportError
     from dispatch.services.points import import_points
@@ -389,6 +465,8 @@ def gazetteer_import(
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{len(report.points)} village points imported from {file}.")
+    for note in report.notes:
+        typer.echo(note)
     for problem in report.problems[:50]:
         typer.echo(f"  skipped: {problem}")
 

@@ -31,6 +31,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/admin/users"): {ADMIN},
     ("POST", "/admin/users"): {ADMIN},
     ("POST", "/admin/users/{username}/active"): {ADMIN},
+    ("GET", "/admin/users/{username}"): {ADMIN},
+    ("POST", "/admin/users/{username}"): {ADMIN},
     ("GET", "/admin/vehicles"): {ADMIN},
     ("POST", "/admin/vehicles"): {ADMIN},
     ("GET", "/admin/places"): {ADMIN},

@@ -26,11 +26,18 @@ def _districts(db: Session) -> dict[str, str]:
 # ---- pages -------------------------------------------------------------------------------
 
 
-def _refused(request: Request, db: Session, page, exc: UserError, typed: dict | None = None):
+def _refused(
+    request: Request, db: Session, page, exc: UserError, typed: dict | None = None, **context
+):
     """The admin page again with the message and what was typed (never a password)."""
     db.rollback()
     msg = translate(exc.key, lang_of(request), **exc.params)
-    return page(request, db, status_code=exc.status, error=msg, values=typed or {})
+    return page(request, db, status_code=exc.status, error=msg, values=typed or {}, **context)
+
+
+def _saved(request: Request) -> str | None:
+    """'Saved.' on the list a change was sent back to."""
+    return translate("saved", lang_of(request)) if request.query_params.get("saved") else None
 
 
 def _users_page(request: Request, db: Session, status_code: int = 200, **extra):
@@ -47,7 +54,7 @@ def _users_page(request: Request, db: Session, status_code: int = 200, **extra):
 
 @router.get("/admin/users")
 def users_page(request: Request, db: Session = Depends(get_db), _u: User = Depends(ADMIN)):
-    return _users_page(request, db)
+    return _users_page(request, db, notice=_saved(request))
 
 
 @router.post("/admin/users")
@@ -92,7 +99,57 @@ def users_set_active(
     except UserError as exc:
         return _refused(request, db, _users_page, exc)
     db.commit()
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse("/admin/users?saved=1", status_code=303)
+
+
+def _user_edit_page(
+    request: Request, db: Session, status_code: int = 200, *, username: str, **extra
+):
+    return render(
+        request,
+        "admin_user_edit.html",
+        status_code=status_code,
+        target=users.user_by_name(db, username),
+        districts=_districts(db),
+        roles=[r.value for r in Role],
+        **extra,
+    )
+
+
+@router.get("/admin/users/{username}")
+def user_edit_page(
+    request: Request, username: str, db: Session = Depends(get_db), _u: User = Depends(ADMIN)
+):
+    return _user_edit_page(request, db, username=username)
+
+
+@router.post("/admin/users/{username}")
+def user_update(
+    request: Request,
+    username: str,
+    role: str = Form(...),
+    full_name: str = Form("", max_length=120),
+    district_code: str = Form(""),
+    password: str = Form("", max_length=200),
+    db: Session = Depends(get_db),
+    actor: User = Depends(ADMIN),
+):
+    try:
+        users.update_user(
+            db,
+            username,
+            role=role,
+            full_name=full_name,
+            district_code=district_code,
+            password=password or None,  # empty: keep the password
+            actor=actor,
+            client=client_of(request),
+        )
+    except UserError as exc:
+        typed = {"full_name": full_name, "role": role, "district_code": district_code}
+        return _refused(request, db, _user_edit_page, exc, typed, username=username)
+    db.commit()
+    return RedirectResponse("/admin/users?saved=1", status_code=303)
 
 
 def _vehicles_page(request: Request, db: Session, status_code: int = 200, **extra):
