@@ -198,3 +198,75 @@ def test_a_kept_request_refused_elsewhere_waits_in_the_form_until_corrected(page
     page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
     assert "rumah hijau" in page.inner_text("main")
     assert page.evaluate("localStorage.getItem('jangkau-outbox:officer.tenggarong')") == "[]"
+
+
+def test_a_misspelt_village_is_picked_from_the_geocoders_candidates(page, live_server):
+    """The officer types a messy name with the kecamatan chosen: the geocoder's candidates
+    show with their kecamatan and precision, and the one picked is the request's village."""
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    page.select_option("select[name=district_code]", "64.02.07")  # Sebulu
+    with page.expect_request("**/api/geocode?*") as asked:
+        page.locator("input[name=village]").press_sequentially("sebuluh ilir", delay=20)
+    assert "district=64.02.07" in asked.value.url
+    page.wait_for_selector("#vs [role=option]")
+    first = page.locator("#vs [role=option]").first
+    assert "Sebulu Ilir" in first.inner_text() and "Kec. Sebulu" in first.inner_text()
+    assert "ketepatan:" in first.inner_text()
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("input[name=village]", "aria-activedescendant") == "vs-0"
+    page.keyboard.press("Enter")  # picks; does not send the form
+    assert page.is_hidden("#vs")
+    assert page.input_value("input[name=village_code]") == "64.02.07.2005"
+    # another messy name, picked by touch/click: the kecamatan follows the village
+    page.fill("input[name=village]", "")
+    page.locator("input[name=village]").press_sequentially("tj batu kec loa kulu", delay=20)
+    option = page.locator("#vs [role=option]", has_text="Tanjung Batu").first
+    assert "Kec. Tenggarong Seberang" in option.inner_text()
+    option.click()
+    assert page.input_value("select[name=district_code]") == "64.02.16"
+    assert page.input_value("input[name=village_code]") == "64.02.16.2018"
+    page.fill("input[name=contact_phone]", "0812 5550 2468")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    assert "Tanjung Batu, Tenggarong Seberang" in page.inner_text("main")
+
+
+def test_a_name_several_villages_share_is_picked_from_the_refusal_and_sent(page, live_server):
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    page.fill("input[name=village]", "Sumber Sari")  # in three kecamatan, none Tenggarong
+    page.fill("input[name=contact_phone]", "0812 5550 1357")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#pick button")
+    offered = page.inner_text("#pick")
+    for kecamatan in ("Loa Kulu", "Sebulu", "Kota Bangun Darat"):
+        assert f"Sumber Sari · Kec. {kecamatan}" in offered
+    assert "Sumber Sari, Sumber Sari" not in page.inner_text("#msg")
+    with page.expect_request("**/api/requests") as resent:
+        page.click("#pick button:has-text('Kota Bangun Darat')")
+    assert resent.value.post_data_json["village_code"] == "64.02.19.2007"
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    assert "Sumber Sari, Kota Bangun Darat" in page.inner_text("main")
+
+
+def test_typing_a_village_without_signal_breaks_nothing(page, live_server):
+    """No answer from the geocoder: the page's own list of villages takes over and the
+    request is kept on the phone, then sent when the signal returns."""
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    page.context.set_offline(True)
+    page.locator("input[name=village]").press_sequentially("Sebulu Il", delay=20)
+    page.wait_for_function("document.querySelector('input[name=village]').getAttribute('list')")
+    assert page.is_hidden("#vs")
+    page.fill("input[name=village]", "Sebulu Ilir · Sebulu")
+    page.fill("input[name=contact_phone]", "0812 5550 8642")
+    page.click("form#rf button[type=submit]")
+    page.wait_for_selector("#msg.notice")
+    assert "Belum terkirim" in page.inner_text("#msg")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_url(re.compile(r".*/requests/KKR-\d{8}-\d{4}$"))
+    assert "Sebulu Ilir" in page.inner_text("main") and errors == []

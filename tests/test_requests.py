@@ -441,3 +441,29 @@ def test_help_page_speaks_the_visitors_language_with_the_quick_exit_kept(app):
         )
         assert r.status_code == 403 and "press Send once more" in r.text
         assert 'id="exit"' in r.text and "call at noon" in r.text
+
+
+def test_the_form_without_javascript_offers_the_villages_a_name_fits(client):
+    login(client, "officer.tenggarong")
+    csrf = csrf_of(client.get("/requests/new").text)
+    form = {
+        "csrf_token": csrf,
+        "kind": "visit",
+        "urgency": "segera",
+        "village": "Sumber Sari",
+        "contact_phone": _phone(),
+    }
+    refused = client.post("/requests/new", data=form, follow_redirects=False)
+    assert refused.status_code == 422
+    for code, kecamatan in (("64.02.02.2014", "Loa Kulu"), ("64.02.19.2007", "Kota Bangun Darat")):
+        assert f'name="village_pick" value="{code}"> <b>Sumber Sari</b> · Kec. {kecamatan}' in (
+            refused.text
+        )
+    picked = client.post(
+        "/requests/new",
+        data={**form, "village_pick": "64.02.19.2007"},
+        follow_redirects=False,
+    )
+    assert picked.status_code == 303, picked.text[:500]
+    page = client.get(picked.headers["location"])
+    assert "Sumber Sari, Kota Bangun Darat" in page.text

@@ -322,6 +322,9 @@ def new_request_submit(
 ):
     """The no-JavaScript path of the form; the script posts to /api/requests instead."""
     values = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+    picked = values.pop("village_pick", "")  # one of the villages the last refusal offered
+    if picked:
+        values["village_code"] = picked
     lang = lang_of(request)
     try:
         data = svc.RequestIn.model_validate(
@@ -356,7 +359,10 @@ def new_request_submit(
             values=values,
             idem=values.get("idempotency_key", ""),
             error=translate(exc.key, lang, **exc.params),
-            candidates=exc.params.get("candidates", []),
+            # villages to pick from (a name several share), each with its kecamatan
+            candidates=[
+                c for c in exc.params.get("candidates", []) if str(c.get("code")).count(".") == 3
+            ],
         )
     except ValidationError as exc:
         fields = summary(describe(exc.errors(), lang))
