@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import (
     String,
     bindparam,
@@ -135,11 +136,30 @@ class RequestIn(BaseModel):
 
     @model_validator(mode="after")
     def _coherent(self) -> RequestIn:
+        # The error types are message keys of dispatch/i18n.py (see dispatch/validation.py).
         if self.window_start and self.window_end and self.window_end <= self.window_start:
-            raise ValueError("window_end must be after window_start")
+            raise PydanticCustomError("window_invalid", "window_end must be after window_start")
         if self.kind != RequestKind.VISIT and self.adults + self.children == 0:
-            raise ValueError("a transport needs at least one passenger")
+            raise PydanticCustomError(
+                "passengers_required", "a transport needs at least one passenger"
+            )
         return self
+
+
+def latest_date(today: date) -> date:
+    """The furthest day a request may be set for: one year from today."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
+def check_date(day: date, today: date) -> None:
+    """A request's day is today or later, and at most a year ahead (no typo like 9999)."""
+    if day < today:
+        raise UserError("date_past", date=day.isoformat())
+    if day > latest_date(today):
+        raise UserError("date_too_far", date=day.isoformat(), latest=latest_date(today).isoformat())
 
 
 @dataclass
@@ -300,8 +320,8 @@ def submit_request(
         if data.urgency == Urgency.TERJADWAL:
             raise UserError("date_required")
         available = today
-    elif available < today:
-        raise UserError("date_past", date=available.isoformat())
+    else:
+        check_date(available, today)
     values = {
         "kind": data.kind,
         "urgency": data.urgency,
