@@ -7,6 +7,7 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from cachetools import TTLCache
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -622,17 +623,23 @@ def history(session: Session, req: Request) -> list[RequestEvent]:
 
 
 class TriageIn(BaseModel):
-    """A dispatcher's corrections; `version` must match the request's (no silent overwrite)."""
+    """A dispatcher's corrections; `version` must match the request's (no silent overwrite).
+
+    A field left out (or null) stays as it is; "" clears the time window's ends, and gives
+    the date back to "from today" (as a request sent without one).
+    """
 
     version: int
     urgency: Urgency | None = None
     kind: RequestKind | None = None
-    village_code: str | None = Field(default=None, max_length=13)
+    village_code: str | None = Field(
+        default=None, max_length=13, description="The village (its kecamatan follows)"
+    )
     location: str | None = Field(default=None, max_length=500)
     location_confirmed: bool | None = None
-    available_date: date | None = None
-    window_start: str | None = Field(default=None, pattern=HHMM)
-    window_end: str | None = Field(default=None, pattern=HHMM)
+    available_date: date | Literal[""] | None = None
+    window_start: str | None = Field(default=None, pattern=f"{HHMM}|^$")
+    window_end: str | None = Field(default=None, pattern=f"{HHMM}|^$")
     onsite_minutes: int | None = Field(default=None, ge=0, le=480)
     duplicate_of: str | None = Field(
         default=None, max_length=24, description='Reference; "" when it is not a duplicate'
@@ -659,42 +666,65 @@ def triage(
     if req.status in CLOSED:
         raise Conflict("request_closed", reference=req.reference, state=req.status.value)
     today = utcnow().astimezone(settings.region.tz).date()
-    moved = data.available_date is not None and data.available_date != req.available_date
-    if moved and data.available_date < today:
-        raise UserError("date_past", date=data.available_date.isoformat())
+    day = data.available_date
+    if day == "":  # no date: available from today, as a request sent without one
+        if (data.urgency or req.urgency) == Urgency.TERJADWAL:
+            raise UserError("date_required")
+        day = today
+    if day is not None and day != req.available_date:
+        check_date(day, today)
+    old_kind = req.kind
+    # the time on site follows a new kind unless someone sets it (the page sends it as is)
+    onsite_kept = data.onsite_minutes in (None, req.onsite_minutes)
+    wanted = {
+        "urgency": data.urgency,
+        "kind": data.kind,
+        "available_date": day,
+        "onsite_minutes": data.onsite_minutes,
+        "verified": data.verified,
+    }
     changed = []
-    for name in (
-        "urgency",
-        "kind",
-        "available_date",
-        "window_start",
-        "window_end",
-        "onsite_minutes",
-        "verified",
-    ):
-        value = getattr(data, name)
+    for name, value in wanted.items():
         if value is not None and value != getattr(req, name):
             setattr(req, name, value)
             changed.append(name)
+    for name in ("window_start", "window_end"):  # "" clears
+        value = getattr(data, name)
+        if value is not None and (value or None) != getattr(req, name):
+            setattr(req, name, value or None)
+            changed.append(name)
     if (req.window_start and req.window_end) and req.window_end <= req.window_start:
         raise UserError("window_invalid")
+    if (
+        "kind" in changed and onsite_kept and req.onsite_minutes == DEFAULT_ONSITE.get(old_kind, 15)
+    ):  # the new kind's usual time on site, unless it had been set to something else
+        new_onsite = DEFAULT_ONSITE.get(req.kind, 15)
+        if new_onsite != req.onsite_minutes:
+            req.onsite_minutes = new_onsite
+            changed.append("onsite_minutes")
     if "kind" in changed:  # a transport goes where its new kind goes
         place = session.get(Place, req.destination_id) if req.destination_id else None
         if place is None or place.kind != DESTINATION_KIND.get(req.kind):
             req.destination_id = _destination(session, req.kind)
             changed.append("destination")
     if data.village_code and data.village_code != req.village_code:
-        village = session.get(Village, data.village_code)
-        if village is None:
+        # As at intake: the gazetteer's village, its kecamatan, its point and how precise.
+        place = geocoding.get_default().gazetteer.candidate(data.village_code)
+        if place is None or place.level != "village":
             raise UserError("village_unknown", code=data.village_code, candidates=[])
-        req.village_code, req.district_code = village.code, village.district_code
-        if req.precision != Precision.GPS:
-            point = (
-                village if village.lat is not None else session.get(District, village.district_code)
-            )
-            req.lat, req.lon = point.lat, point.lon
-            req.precision = Precision.VILLAGE if point is village else Precision.KECAMATAN
+        if req.district_code != place.district_code:
+            changed.append("district_code")
+        req.village_code, req.district_code = place.code, place.district_code
         changed.append("village_code")
+        # A GPS point inside the region stays (it is where the person is); a point the
+        # officer sent from outside the region, or a village's or kecamatan's, is replaced.
+        if req.precision != Precision.GPS or req.location_flag == "outside_region":
+            if place.lat is None:
+                raise UserError("village_required")
+            req.lat, req.lon = place.lat, place.lon
+            req.precision = Precision(place.precision)
+            req.location_source, req.location_flag = place.source[:60], ""
+            changed.append("location")
     if data.location:
         gps = geocoding.parse_coordinates(data.location)
         if gps is None:
