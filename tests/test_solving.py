@@ -57,3 +57,37 @@ def test_the_same_plan_as_in_process_and_a_dead_worker_is_replaced():
         proc.join()
     again = solving.solve(problem, time_limit=5, solution_limit=50)
     assert [r.tasks for r in again.routes] == [r.tasks for r in here.routes]
+
+
+def test_the_solver_worker_ends_when_the_server_is_killed(tmp_path):
+    """`kill -9` of the server runs no shutdown: the worker notices on its own and ends,
+    instead of holding a core and memory as an orphan."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys\n"
+        "from dispatch.services import solving\n"
+        "print(solving.start().result(timeout=120), flush=True)\n"
+        "os._exit(0)  # as a killed server: no shutdown, no atexit\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, cwd=os.getcwd()
+    )
+    worker = int(out.stdout.strip().splitlines()[-1])
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        # a zombie (ended, not yet reaped by init) counts as ended
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1].split()[0] != "Z"
+
+    deadline = time.monotonic() + 10
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(worker)

@@ -9,8 +9,10 @@ searches one after another; the problem and the plan cross over by pickle (plain
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
@@ -23,8 +25,21 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _warm() -> None:
+def _exit_with(parent: int) -> None:
+    """The worker ends when the server does, even one killed outright (no shutdown ran):
+    an orphaned search would hold a core and memory until it finished, or forever."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _warm(parent: int) -> None:
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     import routing.solver  # noqa: F401  (OR-Tools loads once, before the first plan)
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _solve(problem: Problem, options: dict[str, Any]) -> Plan:
@@ -38,14 +53,18 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=get_context("spawn"), initializer=_warm
+                max_workers=1,
+                mp_context=get_context("spawn"),
+                initializer=_warm,
+                initargs=(os.getpid(),),
             )
         return _pool
 
 
-def start() -> None:
-    """Start the worker now (at server start-up) so the first plan does not wait for it."""
-    _executor().submit(_warm)
+def start() -> Future:
+    """Start the worker now (at server start-up) so the first plan does not wait for it;
+    the future gives the worker's process id."""
+    return _executor().submit(_ready)
 
 
 def shutdown() -> None:
