@@ -64,14 +64,15 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
     # What the drivers already reported at each stop (any version of the day's plan), so a
     # reloaded page shows it.
     day_plans = select(DayPlan.id).where(DayPlan.day == plan_record.day)
-    reported = {
-        (e.request_id, e.stop_kind): e.status
-        for e in session.exec(
-            select(StopEvent)
-            .where(StopEvent.plan_id.in_(day_plans))
-            .order_by(StopEvent.happened_at, StopEvent.id)
-        )
-    }
+    reported: dict[tuple[int, str], str] = {}
+    picked_up: dict[tuple[int, str], int | None] = {}  # passengers the driver counted
+    for e in session.exec(
+        select(StopEvent)
+        .where(StopEvent.plan_id.in_(day_plans))
+        .order_by(StopEvent.happened_at, StopEvent.id)
+    ):
+        reported[(e.request_id, e.stop_kind)] = e.status
+        picked_up[(e.request_id, e.stop_kind)] = e.passengers if e.status == "done" else None
     stops = []
     for n, s in enumerate(route.stops):
         loc_id, lat, lon = body["locations"][s.location]
@@ -89,6 +90,7 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
             "phone": "",
             "cancelled": False,
             "reported": "",
+            "reported_passengers": None,
         }
         if loc_id.startswith("place:"):
             place = places.get(int(loc_id.removeprefix("place:")))
@@ -99,6 +101,7 @@ def driver_stops(session: Session, plan_record: DayPlan, vehicle: Vehicle) -> li
             req = session.get(Request, body["tasks"][s.task])
             entry["passengers"] = req.adults + req.children
             entry["reported"] = reported.get((req.id, s.kind.value), "")
+            entry["reported_passengers"] = picked_up.get((req.id, s.kind.value))
             # Cancelled after publishing: shown as such, and nobody to call.
             entry["cancelled"] = req.status == RequestStatus.CANCELLED
             entry["phone"] = "" if entry["cancelled"] else req.contact_phone
