@@ -11,35 +11,44 @@ Providers, in the style of geopy (each has `geocode(text, district=None)`):
 
 `resolve(text, district=None)` uses the module's default `Geocoder`, built lazily from the
 service settings (`dispatch.config.get_settings()`); the service replaces it with
-`set_default(get_default().with_points(village_points))` once village points are loaded.
+`set_default(geocoder, refresher=...)` once village points and boundaries are loaded: the
+refresher, called (cheaply, it throttles itself) whenever the default is used, installs a
+new geocoder when another process changed them (an import, confirmed GPS pins).
+`check_point(lat, lon, chosen)` places a request's GPS point: its village by the boundary
+polygons, whether it is in the regency, whether it is far from the village chosen.
 This package imports no database or web code.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from dispatch.geocoding.base import PRECISIONS, Candidate, GeocodingError, Point, Precision
+from dispatch.geocoding.boundaries import Boundaries
 from dispatch.geocoding.coordinates import Reading, read_coordinates
 from dispatch.geocoding.gazetteer import Gazetteer
-from dispatch.geocoding.geocoder import Geocoder
+from dispatch.geocoding.geocoder import _KEEP, Geocoder, Placement, PointCheck
 from dispatch.geocoding.importer import ImportReport, PointsImportError, load_points, read_points
 from dispatch.geocoding.nominatim import NominatimProvider
 
 __all__ = [
     "PRECISIONS",
+    "Boundaries",
     "Candidate",
     "Gazetteer",
     "Geocoder",
     "GeocodingError",
     "ImportReport",
     "NominatimProvider",
+    "Placement",
     "Point",
+    "PointCheck",
     "PointsImportError",
     "Precision",
     "Reading",
     "build_default",
+    "check_point",
     "get_default",
     "inside_region",
     "load_points",
@@ -54,6 +63,7 @@ __all__ = [
 ]
 
 _default: Geocoder | None = None
+_refresher: Callable[[], None] | None = None
 _lock = threading.Lock()
 
 
@@ -66,6 +76,9 @@ def build_default() -> Geocoder:
 
 def get_default() -> Geocoder:
     global _default
+    refresher = _refresher
+    if refresher is not None:
+        refresher()  # may install a newer geocoder; throttles itself
     g = _default
     if g is None:
         with _lock:
@@ -75,8 +88,17 @@ def get_default() -> Geocoder:
     return g
 
 
-def set_default(geocoder: Geocoder | None) -> None:
-    """Replace the module's geocoder (None: rebuild from the settings on next use)."""
+def set_default(geocoder: Geocoder | None, *, refresher: Callable[[], None] | None = None) -> None:
+    """Replace the module's geocoder (None: rebuild from the settings on next use) and its
+    refresher (called on every use; None: none)."""
+    global _default, _refresher
+    with _lock:
+        _default = geocoder
+        _refresher = refresher
+
+
+def _replace(geocoder: Geocoder) -> None:
+    """Replace the geocoder, keeping the refresher (used by refreshers themselves)."""
     global _default
     with _lock:
         _default = geocoder
@@ -85,10 +107,13 @@ def set_default(geocoder: Geocoder | None) -> None:
 def set_points(
     village_points: Mapping[str, Point] | None = None,
     district_points: Mapping[str, Point] | None = None,
+    *,
+    boundaries: Boundaries | None = _KEEP,
 ) -> Geocoder:
-    """Give the default geocoder new reference points (code -> Point); returns it."""
-    g = get_default().with_points(village_points, district_points)
-    set_default(g)
+    """Give the default geocoder new reference points (code -> Point) and, if given, new
+    village boundaries; returns it."""
+    g = get_default().with_points(village_points, district_points, boundaries=boundaries)
+    _replace(g)
     return g
 
 
@@ -108,6 +133,11 @@ def nearest_village(lat: float, lon: float) -> Candidate | None:
 
 def inside_region(lat: float, lon: float) -> bool:
     return get_default().inside_region(lat, lon)
+
+
+def check_point(lat: float, lon: float, chosen: str | None = None) -> PointCheck:
+    """A request's GPS point against the officer's village or kecamatan (`Geocoder.check_point`)."""
+    return get_default().check_point(lat, lon, chosen)
 
 
 def outside_message(lat: float, lon: float) -> str:

@@ -38,7 +38,10 @@ class Candidate:
     precise the point (`lat`, `lon`) is: a village matched by name whose own point is not
     known yet has level "village" but precision "kecamatan" (its kecamatan's point), and
     `note` says so. An answer that is an error (unreadable link, point outside the regency)
-    has `error` (a stable key) and `message` (for a person) set, and a score of 0.
+    has `error` (a stable key) and `message` (for a person) set, and a score of 0. `flag`
+    warns about an answer that is not an error: "region_approximate" for a GPS point that
+    could only be checked against the regency's bounding box (no village boundaries known),
+    its village or kecamatan being the nearest reference point.
     """
 
     code: str
@@ -54,6 +57,7 @@ class Candidate:
     note: str = ""
     error: str = ""
     message: str = ""
+    flag: str = ""
     matched: str = field(default="", repr=False)
 
     @property

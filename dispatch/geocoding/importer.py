@@ -5,7 +5,8 @@ ignored except an optional `source`), or GeoJSON: Point features, or Polygon /
 MultiPolygon features for which a point guaranteed inside the polygon is computed (the
 pole of inaccessibility, as in Mapbox's polylabel), never the centroid, which falls outside
 concave villages. The code is read from a feature property (`code`, `kode`, `kd_wilayah`,
-... or the one named by `code_property`).
+... or the one named by `code_property`). The polygons themselves are kept in the report
+(`polygons`, GeoJSON order) for the village boundaries (`boundaries.Boundaries`).
 
 Pure functions: nothing is written anywhere. Problems (unknown codes, coordinates out of
 range or outside the regency, duplicates, unreadable rows) are collected in the report;
@@ -42,6 +43,9 @@ class ImportReport:
     points: dict[str, Point] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     rows: int = 0
+    # code -> polygons ([rings of [lon, lat]]) of the Polygon / MultiPolygon features
+    polygons: dict[str, list] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what else the import did, for a person
 
     @property
     def ok(self) -> bool:
@@ -106,7 +110,7 @@ def load_points(
         rows = _geojson_rows(text, path.name, code_property, report)
     else:
         rows = _csv_rows(text, path.name, report)
-    for where, code, lat, lon, source in rows:
+    for where, code, lat, lon, source, polygons in rows:
         report.rows += 1
         problem = _check(code, lat, lon, known, bbox, region_code)
         if problem:
@@ -115,6 +119,8 @@ def load_points(
             report.problems.append(f"{where}: code {code} appears more than once")
         else:
             report.points[code] = Point(lat, lon, source)
+            if polygons:
+                report.polygons[code] = polygons
     if report.rows == 0 and not report.problems:
         report.problems.append(f"{path.name}: no points found")
     return report
@@ -176,7 +182,7 @@ def _csv_rows(text: str, name: str, report: ImportReport):
             continue
         extra = (row.get(src_col) or "").strip() if src_col else ""
         source = f"import {name}" + (f": {extra}" if extra else "")
-        yield f"{name} line {i}", code, lat, lon, source
+        yield f"{name} line {i}", code, lat, lon, source, None
 
 
 # ---- GeoJSON -----------------------------------------------------------------------------
@@ -204,10 +210,11 @@ def _geojson_rows(text: str, name: str, code_property: str | None, report: Impor
         geom = (feat or {}).get("geometry") or {}
         try:
             lat, lon, how = _interior(geom)
+            polygons = _polygons(geom)
         except (ValueError, TypeError, IndexError, KeyError) as exc:
             report.problems.append(f"{where}: {code}: unusable geometry: {exc}")
             continue
-        yield f"{where}", code, lat, lon, f"import {name}: {how}"
+        yield f"{where}", code, lat, lon, f"import {name}: {how}", polygons
 
 
 def _code_of(props: dict, code_property: str | None) -> str:
@@ -237,6 +244,27 @@ def _interior(geom: dict) -> tuple[float, float, str]:
         x, y = polylabel(biggest)
         return y, x, "interior point of the largest polygon part (pole of inaccessibility)"
     raise ValueError(f"geometry type {kind!r} (expected Point, Polygon or MultiPolygon)")
+
+
+def _polygons(geom: dict) -> list | None:
+    """The geometry's polygons as lists of rings of [lon, lat] floats (None for a Point)."""
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Polygon":
+        polys = [coords]
+    elif kind == "MultiPolygon":
+        polys = coords
+    else:
+        return None
+    out = []
+    for poly in polys:
+        rings = [[[float(p[0]), float(p[1])] for p in ring] for ring in poly]
+        if not rings or len(rings[0]) < 3:
+            raise ValueError("a polygon ring needs at least 3 points")
+        if not all(math.isfinite(v) for ring in rings for p in ring for v in p):
+            raise ValueError("a polygon coordinate is not a finite number")
+        out.append(rings)
+    return out
 
 
 # ---- pole of inaccessibility (after Mapbox polylabel, ISC licence) ------------------------

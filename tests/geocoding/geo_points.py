@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from dispatch.geocoding import Point
@@ -37,3 +39,48 @@ VILLAGE_POINTS = {
     "64.02.06.1006": Point(-0.4065, 116.9715, "test pin"),  # Panji
     "64.02.06.1005": Point(-0.4256, 116.9845, "test pin"),  # Melayu
 }
+
+# Places outside Kukar that its bounding box holds (Samarinda is enclosed by Kukar).
+OUTSIDE_KUKAR = {
+    "Samarinda": (-0.5020, 117.1536),
+    "Balikpapan": (-1.2379, 116.8529),
+    "Bontang": (0.1333, 117.5000),
+    "Sangatta (Kutai Timur)": (0.4977, 117.5437),
+}
+TENGGARONG = (-0.4210, 116.9860)  # town centre, kelurahan Melayu
+MUARA_TIQ = "64.02.12.2013"  # Tabang, the far north
+
+_ROW = re.compile(r"\('(64\.02\.\d\d\.\d{4})','[^']*',(-?[\d.]+),(-?[\d.]+),'(\[.*?\])'\)")
+
+
+def kukar_polygons(shared: Path) -> dict[str, tuple[float, float, list]] | None:
+    """code -> (published centroid lat, lon, GeoJSON polygons [lon, lat]) from the raw SQL
+    of the shared gazetteer (None when it is absent)."""
+    sql = shared / "raw" / "cahyadsn_wilayah_boundaries" / "wilayah_boundaries_kel_64.02.sql"
+    if not sql.exists():
+        return None
+    out = {}
+    for m in _ROW.finditer(sql.read_text(encoding="utf-8")):
+        path = json.loads(m.group(4))
+        polys = path if isinstance(path[0][0][0], list) else [path]
+        geo = [[[[pt[1], pt[0]] for pt in ring] for ring in poly] for poly in polys]
+        out[m.group(1)] = (float(m.group(2)), float(m.group(3)), geo)
+    return out
+
+
+def write_geojson(polygons: dict[str, tuple[float, float, list]], path: Path) -> Path:
+    """The polygons as a GeoJSON FeatureCollection (code in `kd_wilayah`), as a GIS exports."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"kd_wilayah": code},
+            "geometry": (
+                {"type": "Polygon", "coordinates": geo[0]}
+                if len(geo) == 1
+                else {"type": "MultiPolygon", "coordinates": geo}
+            ),
+        }
+        for code, (_lat, _lon, geo) in polygons.items()
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path

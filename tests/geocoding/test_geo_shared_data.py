@@ -6,10 +6,9 @@ Skipped when that folder is absent.
 from __future__ import annotations
 
 import csv
-import json
-import re
 
 import pytest
+from geo_points import kukar_polygons, write_geojson
 
 from dispatch.geocoding import Geocoder, read_points, registry
 
@@ -54,37 +53,16 @@ def test_import_district_csv(shared):
 
 
 def _polygons(shared):
-    """code -> (published centroid lat/lon, GeoJSON polygons [lon, lat]) from the raw SQL."""
-    sql = shared / "raw" / "cahyadsn_wilayah_boundaries" / "wilayah_boundaries_kel_64.02.sql"
-    if not sql.exists():
+    polys = kukar_polygons(shared)
+    if polys is None:
         pytest.skip("raw boundary SQL not found")
-    out = {}
-    pattern = re.compile(r"\('(64\.02\.\d\d\.\d{4})','[^']*',(-?[\d.]+),(-?[\d.]+),'(\[.*?\])'\)")
-    for m in pattern.finditer(sql.read_text(encoding="utf-8")):
-        path = json.loads(m.group(4))
-        polys = path if isinstance(path[0][0][0], list) else [path]
-        geo = [[[[pt[1], pt[0]] for pt in ring] for ring in poly] for poly in polys]
-        out[m.group(1)] = (float(m.group(2)), float(m.group(3)), geo)
-    return out
+    return polys
 
 
 def test_import_polygons_gives_points_inside_every_village(shared, tmp_path):
     polys = _polygons(shared)
     assert len(polys) == 237
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"kd_wilayah": code},
-            "geometry": (
-                {"type": "Polygon", "coordinates": geo[0]}
-                if len(geo) == 1
-                else {"type": "MultiPolygon", "coordinates": geo}
-            ),
-        }
-        for code, (_lat, _lon, geo) in polys.items()
-    ]
-    path = tmp_path / "kukar_villages.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    path = write_geojson(polys, tmp_path / "kukar_villages.geojson")
     pts = read_points(path, region_code="64.02", bbox=KUKAR_BBOX)
     assert len(pts) == 237
     check = {r["code"]: r for r in rows(shared / "kukar_villages_geomcheck.csv")}
