@@ -224,21 +224,17 @@ def locate(data: RequestIn, settings: Settings) -> Located:
         if gps is None:
             raise UserError("location_unreadable")
         lat, lon = gps
-        flag = ""
-        if not geocoding.inside_region(lat, lon):
-            if not data.confirm_outside:
-                raise UserError(
-                    "location_outside",
-                    lat=round(lat, 5),
-                    lon=round(lon, 5),
-                    region=settings.region.name,
-                )
-            flag = "outside_region"
-        if village_code is None and not flag:
-            near = geocoding.nearest_village(lat, lon)
-            if near is not None:
-                village_code, district_code = near.code, near.district_code
-        return Located(village_code, district_code, lat, lon, Precision.GPS, "gps", flag)
+        # the point's village (by the boundaries) and the flags: outside_region,
+        # far_from_village, region_approximate (see geocoding.Geocoder.check_point)
+        at = geocoding.check_point(lat, lon, village_code or district_code)
+        if not at.inside and not data.confirm_outside:
+            raise UserError(
+                "location_outside",
+                lat=round(lat, 5),
+                lon=round(lon, 5),
+                region=settings.region.name,
+            )
+        return Located(at.village_code, at.district_code, lat, lon, Precision.GPS, "gps", at.flag)
     if place is None or place.lat is None:
         raise UserError("village_required")
     return Located(
