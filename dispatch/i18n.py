@@ -322,9 +322,26 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Kelola pengguna, kendaraan dan tempat.",
         "en": "Manage users, vehicles and places.",
     },
-    "home_other": {
-        "id": "Fitur untuk peran Anda sedang disiapkan.",
-        "en": "The features for your role are on their way.",
+    "home_dispatcher": {
+        "id": "Periksa permintaan yang masuk, rencanakan rute hari ini, terbitkan, lalu ikuti "
+        "perjalanan mobil.",
+        "en": "Triage incoming requests, plan today's routes, publish them, then follow the cars.",
+    },
+    "home_officer": {
+        "id": "Kirim permintaan penjemputan atau pendampingan, lalu ikuti statusnya.",
+        "en": "Submit a pickup or assistance request, then follow its status.",
+    },
+    "home_driver": {
+        "id": "Rute Anda dikirim oleh dispatcher sebagai tautan, lewat kode QR atau WhatsApp. "
+        "Buka tautan itu di ponsel: tidak perlu masuk (login) di sini. Tautan berlaku sampai "
+        "akhir shift hari itu; jika rute diubah, halaman rute membuka versi terbarunya.",
+        "en": "The dispatcher sends your route as a link, by QR code or WhatsApp. Open that "
+        "link on your phone: no need to log in here. The link lasts until the end of that "
+        "day's shift; when the route changes, the route page opens its newest version.",
+    },
+    "home_driver_none": {
+        "id": "Belum menerima tautan rute hari ini? Hubungi dispatcher di kantor.",
+        "en": "No route link for today yet? Call the dispatcher at the office.",
     },
     "created_at": {"id": "Dibuat", "en": "Created"},
     "error": {"id": "Kesalahan", "en": "Error"},
