@@ -349,6 +349,80 @@ def vehicle_add(
     typer.echo(f"Vehicle {name} added.")
 
 
+@vehicle_app.command("edit")
+def vehicle_edit(
+    vehicle: str = typer.Argument(..., help="The vehicle's name or id (see `vehicle list`)."),
+    name: str = typer.Option(None, help="New name."),
+    plate: str = typer.Option(None, help='New registration plate ("" removes it).'),
+    seats: int = typer.Option(None, help="Passenger seats, 1-40."),
+    depot: str = typer.Option(None, help="Key of the new depot place."),
+    shift_start: str = typer.Option(None, help="HH:MM."),
+    shift_end: str = typer.Option(None, help="HH:MM, after the start."),
+    kind: str = typer.Option(None, help="car or boat."),
+    skills: str = typer.Option(
+        None, help='Comma separated: wheelchair,female_staff,infant_seat ("" for none).'
+    ),
+) -> None:
+    """Change a vehicle: only the options given change."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import update_vehicle
+
+    given = (name, plate, seats, depot, shift_start, shift_end, kind, skills)
+    if all(value is None for value in given):
+        typer.echo("Error: nothing to change: give at least one option (see --help).", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            v = update_vehicle(
+                s,
+                vehicle,
+                name=name,
+                plate=plate,
+                seats=seats,
+                depot_key=depot,
+                shift_start=shift_start,
+                shift_end=shift_end,
+                kind=kind,
+                skills=skills,
+            )
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(
+        f"Vehicle {v.name}: {v.plate or '-'}, {v.seats} seats, "
+        f"{v.shift_start}-{v.shift_end}, skills {v.skills or '-'}."
+    )
+
+
+def _vehicle_active(vehicle: str, active: bool) -> None:
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import set_vehicle_active
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            v = set_vehicle_active(s, vehicle, active)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Vehicle {v.name} {'enabled' if active else 'disabled'}.")
+
+
+@vehicle_app.command("disable")
+def vehicle_disable(
+    vehicle: str = typer.Argument(..., help="The vehicle's name or id (see `vehicle list`)."),
+) -> None:
+    """Retire a vehicle: plans made from now on leave it out (published routes stay)."""
+    _vehicle_active(vehicle, False)
+
+
+@vehicle_app.command("enable")
+def vehicle_enable(
+    vehicle: str = typer.Argument(..., help="The vehicle's name or id (see `vehicle list`)."),
+) -> None:
+    """Put a disabled vehicle back into planning (its depot must be active)."""
+    _vehicle_active(vehicle, True)
+
+
 @vehicle_app.command("list")
 def vehicle_list() -> None:
     """List vehicles."""

@@ -100,6 +100,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Nomor polisi {plate} sudah terdaftar pada kendaraan lain.",
         "en": "Plate {plate} is already registered to another vehicle.",
     },
+    "vehicle_unknown": {
+        "id": "Kendaraan {vehicle} tidak ditemukan.",
+        "en": "Vehicle {vehicle} not found.",
+    },
+    "depot_inactive": {
+        "id": "Pangkalan {place_key} nonaktif. Pilih pangkalan yang aktif, atau aktifkan lagi "
+        "pangkalan itu.",
+        "en": "Depot {place_key} is disabled. Choose an active depot, or enable that one again.",
+    },
     "login_failed": {
         "id": "Nama pengguna atau kata sandi salah.",
         "en": "Wrong username or password.",
@@ -178,6 +187,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "phone_invalid": {
         "id": "Nomor telepon {phone} tidak valid. Tulis seperti 0812 3456 7890 atau +62812….",
         "en": "Phone number {phone} is not valid. Write it like 0812 3456 7890 or +62812….",
+    },
+    "village_ambiguous": {
+        "id": 'Beberapa desa/kelurahan cocok dengan "{code}". Pilih yang benar, dengan '
+        "kecamatannya, dari saran.",
+        "en": 'Several villages fit "{code}". Pick the right one, with its kecamatan, from the '
+        "suggestions.",
     },
     "village_unknown": {
         "id": 'Desa/kelurahan "{code}" tidak dikenal. Pilih dari daftar atau dari saran.',
@@ -298,6 +313,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "seats": {"id": "Kursi penumpang", "en": "Passenger seats"},
     "shift": {"id": "Jam dinas", "en": "Shift"},
     "skills": {"id": "Kemampuan", "en": "Skills"},
+    "skill_wheelchair": {"id": "Muat kursi roda", "en": "Takes a wheelchair"},
+    "skill_infant_seat": {"id": "Kursi bayi", "en": "Infant seat"},
+    "skill_female_staff": {"id": "Ada petugas perempuan", "en": "Female staff on board"},
+    "shift_start": {"id": "Jam dinas mulai", "en": "Shift starts"},
+    "shift_end": {"id": "Jam dinas selesai", "en": "Shift ends"},
+    "vehicle_disable_note": {
+        "id": "Kendaraan nonaktif tidak ikut rencana berikutnya; rute yang sudah diterbitkan "
+        "tetap berlaku.",
+        "en": "A disabled vehicle is left out of the next plans; routes already published "
+        "stay as they are.",
+    },
     "depot": {"id": "Pangkalan", "en": "Depot"},
     "kind": {"id": "Jenis", "en": "Kind"},
     "key": {"id": "Kode", "en": "Key"},
@@ -421,7 +447,8 @@ CATALOG.update(
         "st_failed": {"id": "Gagal", "en": "Failed"},
         "st_cancelled": {"id": "Dibatalkan", "en": "Cancelled"},
         "all": {"id": "Semua", "en": "All"},
-        "open": {"id": "Terbuka", "en": "Open"},
+        "st_open": {"id": "Terbuka", "en": "Open"},  # requests not yet closed (a filter)
+        "open": {"id": "Buka", "en": "Open"},  # a button: open the day, the month
         "filter": {"id": "Saring", "en": "Filter"},
         "duplicate": {"id": "Kemungkinan duplikat dari", "en": "Likely duplicate of"},
         "duplicate_confirmed_of": {

@@ -207,3 +207,219 @@ def test_cli_edits_enables_and_sets_the_password_of_a_user(cli, db):
     assert [r.fields for r in rows] == ["district_code,role", "active", "active", "password"]
     assert all(r.actor_id is None for r in rows)
     _no_values(rows, "kata-sandi-cli-2026", "64.02.07")
+
+
+# ---- vehicles ------------------------------------------------------------------------------
+
+
+def _plate() -> str:
+    return f"KT {uuid.uuid4().int % 9000 + 1000} UJ"
+
+
+@pytest.fixture
+def vehicles(engine):
+    """Make test vehicles; they are disabled afterwards, so no other test plans with them
+    (not deleted: SQLite would give a later one the same id, and its audit rows)."""
+    from dispatch.models import Vehicle
+    from dispatch.services.fleet import create_vehicle
+
+    made: list[int] = []
+
+    def make() -> Vehicle:
+        with Session(engine) as s:
+            v = create_vehicle(s, _unique("Mobil Uji "), plate=_plate(), seats=5)
+            s.commit()
+            made.append(v.id)
+            return v
+
+    yield make
+    with Session(engine) as s:
+        for vehicle_id in made:
+            v = s.get(Vehicle, vehicle_id)
+            v.active = False
+            s.add(v)
+        s.commit()
+
+
+def _vehicle_form(**changes) -> dict:
+    form = {
+        "name": "Mobil Uji",
+        "plate": "",
+        "seats": "5",
+        "depot_key": "depot",
+        "shift_start": "07:30",
+        "shift_end": "16:00",
+    }
+    return {**form, **changes}
+
+
+def _row(html: str, text: str) -> str:
+    return next(row.split("</tr>")[0] for row in html.split("<tr>") if text in row)
+
+
+def test_admin_edits_a_vehicle_and_sees_its_skills_in_words(client, db, vehicles):
+    from dispatch.models import Vehicle
+
+    v = vehicles()
+    listing = _admin_page(client, "/admin/vehicles")
+    assert f'href="/admin/vehicles/{v.id}"' in listing
+    # The add form offers the skills as labelled check boxes, not codes to type.
+    assert 'type="checkbox" name="skills" value="wheelchair"' in listing
+    assert "Muat kursi roda" in listing and "Kursi bayi" in listing
+    page = client.get(f"/admin/vehicles/{v.id}")
+    assert page.status_code == 200 and f'value="{v.name}"' in page.text
+    name = _unique("Mobil Uji Ganti ")
+    r = _post(
+        client,
+        f"/admin/vehicles/{v.id}",
+        _vehicle_form(
+            name=name,
+            plate=" kt 4321   ab ",
+            seats="4",
+            shift_start="06:00",
+            shift_end="14:30",
+            skills=["wheelchair", "female_staff"],
+        ),
+        page.text,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/admin/vehicles?saved=1"
+    db.expire_all()
+    changed = db.get(Vehicle, v.id)
+    assert (changed.name, changed.plate, changed.seats) == (name, "KT 4321 AB", 4)
+    assert (changed.shift_start, changed.shift_end) == ("06:00", "14:30")
+    assert changed.skills == "female_staff,wheelchair"
+    listing = client.get("/admin/vehicles").text
+    row = _row(listing, name)
+    assert "Ada petugas perempuan, Muat kursi roda" in row and "female_staff" not in row
+    edit = client.get(f"/admin/vehicles/{v.id}").text
+    assert 'value="wheelchair" checked' in edit and 'value="infant_seat" checked' not in edit
+    client.get("/lang/en")
+    assert "Female staff on board, Takes a wheelchair" in client.get("/admin/vehicles").text
+    rows = _audit(db, "vehicle", v.id)
+    assert [r.fields for r in rows] == ["name,plate,seats,shift_end,shift_start,skills"]
+    _no_values(rows, name, "KT 4321 AB", "06:00")
+
+
+def test_a_refused_vehicle_edit_keeps_what_was_typed_and_changes_nothing(client, db, vehicles):
+    from dispatch.models import Vehicle
+
+    v, other = vehicles(), vehicles()
+    page = _admin_page(client, f"/admin/vehicles/{v.id}")
+    path = f"/admin/vehicles/{v.id}"
+    typed = _vehicle_form(
+        name="Nama Yang Diketik",
+        plate="KT 1 ZZ",
+        seats="3",
+        shift_start="17:00",
+        shift_end="08:00",
+        skills=["infant_seat"],
+    )
+    r = _post(client, path, typed, page)
+    assert r.status_code == 422 and "selesai setelah mulai" in r.text
+    for kept in ('value="Nama Yang Diketik"', 'value="KT 1 ZZ"', 'value="3"', 'value="17:00"'):
+        assert kept in r.text
+    assert 'value="infant_seat" checked' in r.text and 'value="wheelchair" checked' not in r.text
+    r = _post(client, path, {**typed, "shift_end": "20:00", "name": other.name}, page)
+    assert r.status_code == 409 and f"Nama kendaraan {other.name} sudah dipakai." in r.text
+    lower = "  " + other.plate.lower() + " "
+    r = _post(client, path, {**typed, "shift_end": "20:00", "plate": lower}, page)
+    assert r.status_code == 409 and other.plate in r.text and "sudah terdaftar" in r.text
+    r = _post(client, path, {**typed, "shift_end": "20:00", "depot_key": "rsud"}, page)
+    assert r.status_code == 422 and "Tempat rsud bukan pangkalan." in r.text
+    r = _post(client, path, {**typed, "shift_end": "20:00", "seats": "0"}, page)
+    assert r.status_code == 422 and "Jumlah kursi 1–40." in r.text
+    db.expire_all()
+    same = db.get(Vehicle, v.id)
+    assert (same.name, same.plate, same.seats, same.skills) == (v.name, v.plate, 5, "")
+    assert _audit(db, "vehicle", v.id) == []
+    # Saving it as it is (its own name and plate) is no conflict and no change.
+    keep = _vehicle_form(name=v.name, plate=v.plate)
+    assert _post(client, path, keep, page).status_code == 303
+    assert _audit(db, "vehicle", v.id) == []
+
+
+def test_a_disabled_vehicle_is_left_out_of_planning_until_enabled(client, db, settings, vehicles):
+    from datetime import date
+
+    from dispatch.services.planning import build_problem
+
+    day = date(2031, 5, 6)
+    v = vehicles()
+    assert str(v.id) in build_problem(db, day, settings).vehicles
+    page = _admin_page(client, "/admin/vehicles")
+    assert (
+        _post(client, f"/admin/vehicles/{v.id}/active", {"active": "false"}, page).status_code
+        == 303
+    )
+    assert "Nonaktif" in _row(client.get("/admin/vehicles").text, v.name)
+    db.expire_all()
+    planned = build_problem(db, day, settings).vehicles
+    assert str(v.id) not in planned and planned  # the others still are
+    assert (
+        _post(client, f"/admin/vehicles/{v.id}/active", {"active": "true"}, page).status_code == 303
+    )
+    db.expire_all()
+    assert str(v.id) in build_problem(db, day, settings).vehicles
+    assert [r.fields for r in _audit(db, "vehicle", v.id)] == ["active", "active"]
+
+
+def test_an_unknown_vehicle_has_no_edit_page(client):
+    _admin_page(client, "/admin/vehicles")
+    assert client.get("/admin/vehicles/999999").status_code == 404
+
+
+def test_cli_edits_disables_and_enables_a_vehicle(cli, db, settings, vehicles):
+    from datetime import date
+
+    from dispatch.models import Vehicle
+    from dispatch.services.planning import build_problem
+
+    v, other = vehicles(), vehicles()
+    for command in ("edit", "disable", "enable"):
+        help_text = cli("vehicle", command, "--help")
+        assert help_text.exit_code == 0 and "Usage" in help_text.output
+    assert cli("vehicle", "edit", v.name).exit_code == 2
+    done = cli(
+        "vehicle",
+        "edit",
+        v.name,
+        "--seats",
+        "3",
+        "--shift-start",
+        "08:00",
+        "--skills",
+        "wheelchair",
+    )
+    assert done.exit_code == 0, done.output
+    refused = cli("vehicle", "edit", v.name, "--shift-end", "07:00")
+    assert refused.exit_code == 1 and "ending after they start" in refused.output
+    refused = cli("vehicle", "edit", v.name, "--plate", other.plate.lower())
+    assert refused.exit_code == 1 and "already registered" in refused.output
+    refused = cli("vehicle", "edit", v.name, "--skills", "wheelchair,sirene")
+    assert refused.exit_code == 1 and "skills can only be" in refused.output
+    new_name = _unique("Mobil Uji CLI ")
+    assert cli("vehicle", "edit", str(v.id), "--name", new_name).exit_code == 0
+    db.expire_all()
+    changed = db.get(Vehicle, v.id)
+    assert (changed.name, changed.seats, changed.shift_start, changed.skills) == (
+        new_name,
+        3,
+        "08:00",
+        "wheelchair",
+    )
+    assert cli("vehicle", "disable", new_name).exit_code == 0
+    assert "disabled" in next(
+        x for x in cli("vehicle", "list").output.splitlines() if new_name in x
+    )
+    db.expire_all()
+    assert str(v.id) not in build_problem(db, date(2031, 5, 7), settings).vehicles
+    assert cli("vehicle", "enable", str(v.id)).exit_code == 0
+    missing = cli("vehicle", "disable", "Mobil Hantu")
+    assert missing.exit_code == 1 and "Vehicle Mobil Hantu not found." in missing.output
+    rows = _audit(db, "vehicle", v.id)
+    assert [r.fields for r in rows] == [
+        "seats,shift_start,skills",
+        "name",
+        "active",
+        "active",
+    ]

@@ -13,7 +13,8 @@ from dispatch.models import Place, PlaceKind, User, Vehicle
 from maps.privacy import ALWAYS_FORBIDDEN
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-SKILLS = {"wheelchair", "female_staff", "infant_seat"}
+SKILL_ORDER = ("wheelchair", "infant_seat", "female_staff")  # as the request form lists needs
+SKILLS = set(SKILL_ORDER)
 KEY = re.compile(r"^[a-z0-9-]{2,64}$")
 
 
@@ -107,6 +108,48 @@ def place_by_key(session: Session, key: str) -> Place:
     return place
 
 
+def _shift(shift_start: str, shift_end: str) -> tuple[str, str]:
+    if not (HHMM.match(shift_start) and HHMM.match(shift_end)) or shift_end <= shift_start:
+        raise UserError("shift_invalid")
+    return shift_start, shift_end
+
+
+def _skills(skills: list[str] | tuple[str, ...] | str) -> str:
+    if isinstance(skills, str):
+        skills = [s.strip() for s in skills.split(",") if s.strip()]
+    if set(skills) - SKILLS:
+        raise UserError("skills_invalid", skills=", ".join(sorted(SKILLS)))
+    return ",".join(sorted(set(skills)))
+
+
+def _free_name(session: Session, name: str, own_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise UserError("name_required")
+    other = session.exec(select(Vehicle).where(Vehicle.name == name)).first()
+    if other is not None and other.id != own_id:
+        raise Conflict("vehicle_name_taken", name=name)
+    return name
+
+
+def _free_plate(session: Session, plate: str, own_id: int | None = None) -> str:
+    plate = " ".join(plate.split()).upper()  # "kt 1001  kk" is the plate KT 1001 KK
+    if plate:
+        other = session.exec(select(Vehicle).where(Vehicle.plate == plate)).first()
+        if other is not None and other.id != own_id:
+            raise Conflict("vehicle_plate_taken", plate=plate)
+    return plate
+
+
+def _depot(session: Session, depot_key: str) -> Place:
+    depot = place_by_key(session, depot_key)
+    if depot.kind != PlaceKind.DEPOT:
+        raise UserError("depot_not_depot", place_key=depot.key)
+    if not depot.active:
+        raise UserError("depot_inactive", place_key=depot.key)
+    return depot
+
+
 def create_vehicle(
     session: Session,
     name: str,
@@ -121,26 +164,15 @@ def create_vehicle(
     actor: User | None = None,
     client: str | None = None,
 ) -> Vehicle:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise UserError("name_required")
     if not 1 <= seats <= 40:
         raise UserError("seats_invalid")
-    if not (HHMM.match(shift_start) and HHMM.match(shift_end)) or shift_end <= shift_start:
-        raise UserError("shift_invalid")
-    if isinstance(skills, str):
-        skills = [s.strip() for s in skills.split(",") if s.strip()]
-    unknown = set(skills) - SKILLS
-    if unknown:
-        raise UserError("skills_invalid", skills=", ".join(sorted(SKILLS)))
-    if session.exec(select(Vehicle).where(Vehicle.name == name)).first():
-        raise Conflict("vehicle_name_taken", name=name)
-    plate = " ".join(plate.split()).upper()  # "kt 1001  kk" is the plate KT 1001 KK
-    if plate and session.exec(select(Vehicle).where(Vehicle.plate == plate)).first():
-        raise Conflict("vehicle_plate_taken", plate=plate)
-    depot = place_by_key(session, depot_key)
-    if depot.kind != PlaceKind.DEPOT:
-        raise UserError("depot_not_depot", place_key=depot.key)
+    _shift(shift_start, shift_end)
+    skills = _skills(skills)
+    name = _free_name(session, name)
+    plate = _free_plate(session, plate)
+    depot = _depot(session, depot_key)
     vehicle = Vehicle(
         name=name,
         plate=plate,
@@ -149,7 +181,7 @@ def create_vehicle(
         shift_start=shift_start,
         shift_end=shift_end,
         kind=kind,
-        skills=",".join(sorted(skills)),
+        skills=skills,
     )
     session.add(vehicle)
     try:
@@ -164,6 +196,97 @@ def create_vehicle(
         actor=actor,
         client=client,
         fields=("name", "plate", "seats", "depot_id", "shift_start", "shift_end"),
+    )
+    return vehicle
+
+
+def vehicle_by_ref(session: Session, ref: int | str) -> Vehicle:
+    """A vehicle by its id (an int), or by its name or id as typed (a str)."""
+    vehicle = None
+    if isinstance(ref, str):
+        vehicle = session.exec(select(Vehicle).where(Vehicle.name == ref.strip())).first()
+        ref = ref.strip()
+    if vehicle is None and str(ref).isdigit():
+        vehicle = session.get(Vehicle, int(ref))
+    if vehicle is None:
+        raise NotFound("vehicle_unknown", vehicle=ref)
+    return vehicle
+
+
+def update_vehicle(
+    session: Session,
+    ref: int | str,
+    *,
+    name: str | None = None,
+    plate: str | None = None,
+    seats: int | None = None,
+    depot_key: str | None = None,
+    shift_start: str | None = None,
+    shift_end: str | None = None,
+    kind: str | None = None,
+    skills: list[str] | str | None = None,
+    actor: User | None = None,
+    client: str | None = None,
+) -> Vehicle:
+    """Change what is given (None keeps a value), with the checks of `create_vehicle`.
+    The audit row names the fields changed."""
+    vehicle = vehicle_by_ref(session, ref)
+    new: dict[str, object] = {}
+    if name is not None:
+        new["name"] = _free_name(session, name, vehicle.id)
+    if plate is not None:
+        new["plate"] = _free_plate(session, plate, vehicle.id)
+    if seats is not None:
+        if not 1 <= seats <= 40:
+            raise UserError("seats_invalid")
+        new["seats"] = seats
+    new["shift_start"], new["shift_end"] = _shift(
+        vehicle.shift_start if shift_start is None else shift_start,
+        vehicle.shift_end if shift_end is None else shift_end,
+    )
+    if skills is not None:
+        new["skills"] = _skills(skills)
+    if depot_key is not None:
+        current = session.get(Place, vehicle.depot_id)
+        if current is None or current.key != depot_key:  # a kept depot is not checked again
+            new["depot_id"] = _depot(session, depot_key).id
+    if kind is not None:
+        new["kind"] = kind.strip() or vehicle.kind
+    changed = [field for field, value in new.items() if getattr(vehicle, field) != value]
+    if not changed:
+        return vehicle
+    for field in changed:
+        setattr(vehicle, field, new[field])
+    session.add(vehicle)
+    try:
+        session.flush()
+    except IntegrityError:  # the same name given at the same moment by someone else
+        raise Conflict("vehicle_name_taken", name=vehicle.name) from None
+    audit.record(
+        session, "update", "vehicle", vehicle.id, actor=actor, client=client, fields=changed
+    )
+    return vehicle
+
+
+def set_vehicle_active(
+    session: Session,
+    ref: int | str,
+    active: bool,
+    *,
+    actor: User | None = None,
+    client: str | None = None,
+) -> Vehicle:
+    """A disabled vehicle is left out of every plan made from now on (routes already
+    published stay as they are); it is enabled again only at an active depot."""
+    vehicle = vehicle_by_ref(session, ref)
+    if active and not vehicle.active:
+        depot = session.get(Place, vehicle.depot_id)
+        if depot is not None and not depot.active:
+            raise UserError("depot_inactive", place_key=depot.key)
+    vehicle.active = active
+    session.add(vehicle)
+    audit.record(
+        session, "update", "vehicle", vehicle.id, actor=actor, client=client, fields=("active",)
     )
     return vehicle
 

@@ -161,7 +161,8 @@ def _vehicles_page(request: Request, db: Session, status_code: int = 200, **extr
         status_code=status_code,
         vehicles=fleet.list_vehicles(db),
         depots={p.id: p.name for p in places},
-        depot_places=[p for p in places if p.kind == PlaceKind.DEPOT],
+        depot_places=[p for p in places if p.kind == PlaceKind.DEPOT and p.active],
+        skills=fleet.SKILL_ORDER,
         default_seats=defaults.seats,
         default_start=defaults.shift_start.strftime("%H:%M"),
         default_end=defaults.shift_end.strftime("%H:%M"),
@@ -169,9 +170,14 @@ def _vehicles_page(request: Request, db: Session, status_code: int = 200, **extr
     )
 
 
+def _skill_codes(skills: list[str]) -> list[str]:
+    """The ticked boxes (one field each); a comma separated field is read too."""
+    return [code.strip() for field in skills for code in field.split(",") if code.strip()]
+
+
 @router.get("/admin/vehicles")
 def vehicles_page(request: Request, db: Session = Depends(get_db), _u: User = Depends(ADMIN)):
-    return _vehicles_page(request, db)
+    return _vehicles_page(request, db, notice=_saved(request))
 
 
 @router.post("/admin/vehicles")
@@ -183,10 +189,11 @@ def vehicles_create(
     depot_key: str = Form("depot"),
     shift_start: str = Form(...),
     shift_end: str = Form(...),
-    skills: str = Form(""),
+    skills: list[str] = Form([]),
     db: Session = Depends(get_db),
     actor: User = Depends(ADMIN),
 ):
+    skills = _skill_codes(skills)
     try:
         fleet.create_vehicle(
             db,
@@ -205,7 +212,95 @@ def vehicles_create(
         typed |= {"shift_start": shift_start, "shift_end": shift_end, "skills": skills}
         return _refused(request, db, _vehicles_page, exc, typed)
     db.commit()
-    return RedirectResponse("/admin/vehicles", status_code=303)
+    return RedirectResponse("/admin/vehicles?saved=1", status_code=303)
+
+
+def _vehicle_edit_page(
+    request: Request, db: Session, status_code: int = 200, *, vehicle_id: int, **extra
+):
+    vehicle = fleet.vehicle_by_ref(db, vehicle_id)
+    places = fleet.list_places(db)
+    depot = next((p for p in places if p.id == vehicle.depot_id), None)
+    current = {
+        "name": vehicle.name,
+        "plate": vehicle.plate,
+        "seats": vehicle.seats,
+        "depot_key": depot.key if depot else "",
+        "shift_start": vehicle.shift_start,
+        "shift_end": vehicle.shift_end,
+        "skills": [s for s in vehicle.skills.split(",") if s],
+    }
+    return render(
+        request,
+        "admin_vehicle_edit.html",
+        status_code=status_code,
+        vehicle=vehicle,
+        current=current,
+        # Active depots, and the vehicle's own even if it was disabled since.
+        depot_places=[p for p in places if p.kind == PlaceKind.DEPOT and (p.active or p is depot)],
+        skills=fleet.SKILL_ORDER,
+        **extra,
+    )
+
+
+@router.get("/admin/vehicles/{vehicle_id}")
+def vehicle_edit_page(
+    request: Request, vehicle_id: int, db: Session = Depends(get_db), _u: User = Depends(ADMIN)
+):
+    return _vehicle_edit_page(request, db, vehicle_id=vehicle_id)
+
+
+@router.post("/admin/vehicles/{vehicle_id}")
+def vehicle_update(
+    request: Request,
+    vehicle_id: int,
+    name: str = Form(..., max_length=64),
+    plate: str = Form("", max_length=20),
+    seats: int = Form(...),
+    depot_key: str = Form(...),
+    shift_start: str = Form(...),
+    shift_end: str = Form(...),
+    skills: list[str] = Form([]),
+    db: Session = Depends(get_db),
+    actor: User = Depends(ADMIN),
+):
+    skills = _skill_codes(skills)
+    try:
+        fleet.update_vehicle(
+            db,
+            vehicle_id,
+            name=name,
+            plate=plate,
+            seats=seats,
+            depot_key=depot_key,
+            shift_start=shift_start,
+            shift_end=shift_end,
+            skills=skills,
+            actor=actor,
+            client=client_of(request),
+        )
+    except UserError as exc:
+        typed = {"name": name, "plate": plate, "seats": seats, "depot_key": depot_key}
+        typed |= {"shift_start": shift_start, "shift_end": shift_end, "skills": skills}
+        return _refused(request, db, _vehicle_edit_page, exc, typed, vehicle_id=vehicle_id)
+    db.commit()
+    return RedirectResponse("/admin/vehicles?saved=1", status_code=303)
+
+
+@router.post("/admin/vehicles/{vehicle_id}/active")
+def vehicle_set_active(
+    request: Request,
+    vehicle_id: int,
+    active: bool = Form(...),
+    db: Session = Depends(get_db),
+    actor: User = Depends(ADMIN),
+):
+    try:
+        fleet.set_vehicle_active(db, vehicle_id, active, actor=actor, client=client_of(request))
+    except UserError as exc:
+        return _refused(request, db, _vehicles_page, exc)
+    db.commit()
+    return RedirectResponse("/admin/vehicles?saved=1", status_code=303)
 
 
 def _places_page(request: Request, db: Session, status_code: int = 200, **extra):
