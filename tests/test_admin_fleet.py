@@ -114,13 +114,13 @@ def test_api_place_outside_the_region_is_422_naming_the_box(client):
     assert r.status_code == 422 and r.json()["code"] == "place_outside_region"
     detail = r.json()["detail"]
     assert "-6.2, 106.8" in detail and "Kabupaten Kutai Kartanegara" in detail
-    assert "lintang -1.35…1.6, bujur 115.25…117.75" in detail
+    assert "lintang -1.35…1.6, bujur 115.2…117.75" in detail
     r = client.post(
         "/api/places",
         headers=_admin_api(client, "en"),
         json={"key": "jakarta", "kind": "other", "name": "Jakarta", **JAKARTA},
     )
-    assert "latitude -1.35…1.6, longitude 115.25…117.75" in r.json()["detail"]
+    assert "latitude -1.35…1.6, longitude 115.2…117.75" in r.json()["detail"]
     assert "jakarta" not in _place(client, admin)
 
 

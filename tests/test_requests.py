@@ -121,7 +121,8 @@ def test_unknown_or_ambiguous_village_is_422_with_candidates(client, officer):
     r = client.post(
         "/api/requests", headers=officer, json=_body(village_code=None, village="Sumber Sari")
     )
-    assert r.status_code == 422
+    assert r.status_code == 422 and r.json()["code"] == "village_ambiguous"
+    assert "Beberapa desa" in r.json()["detail"]  # not "not known": it is known, twice
     codes = {c["district_code"] for c in r.json()["candidates"] if c["name"] == "Sumber Sari"}
     assert len(codes) >= 2
     typo = client.post(

@@ -210,7 +210,13 @@ def locate(data: RequestIn, settings: Settings) -> Located:
             best and best[0].score >= 85 and (len(best) == 1 or best[0].score - best[1].score >= 5)
         )
         if not clear:
-            raise UserError("village_unknown", code=data.village, candidates=_candidates_out(cands))
+            # several villages fit as well (a shared name): "not known" would mislead
+            shared = len(best) > 1 and best[1].score >= 85
+            raise UserError(
+                "village_ambiguous" if shared else "village_unknown",
+                code=data.village,
+                candidates=_candidates_out(cands),
+            )
         place = best[0]
     elif data.district_code:
         place = gazetteer.candidate(data.district_code)
