@@ -40,6 +40,22 @@ ACTIONS = {
     StopKind.END: "Kembali",
 }
 CANCELLED = "cancelled"  # StopInfo.status of a request withdrawn after the plan was made
+STATUS_LABELS = {  # StopInfo.status (the service's request status) as the dispatcher reads it
+    "new": "Baru",
+    "triaged": "Diperiksa",
+    "planned": "Direncanakan",
+    "dispatched": "Dalam perjalanan",
+    "arrived": "Tiba",
+    "done": "Selesai",
+    "failed": "Gagal",
+    CANCELLED: "Dibatalkan",
+}
+
+
+def status_text(status: str) -> str:
+    return STATUS_LABELS.get(status, status) or "—"
+
+
 CANCELLED_ACTION = "DIBATALKAN, lewati"
 PLACE_KIND_LABELS = {
     PlaceKind.DEPOT: "Kantor",
@@ -150,7 +166,9 @@ def stop_row(view: PlanView, stop: PlannedStop, number: int) -> StopRow:
         phone = ""
         lat, lon = place.lat, place.lon
     else:
-        title = (info.village if info else "") or "Titik tujuan"
+        # a re-plan starts a car where its driver last reported, which may be a village
+        nowhere = "Posisi terakhir" if stop.kind is StopKind.START else "Titik tujuan"
+        title = (info.village if info else "") or nowhere
         kecamatan = info.kecamatan if info else ""
         landmark = " — ".join(x for x in ((info.landmark, info.address) if info else ()) if x)
         window = window_text(info.time_window) if info else ""

@@ -14,6 +14,7 @@ from maps.common import (
     hhmm,
     km_text,
     route_rows,
+    status_text,
     vehicle_colour,
     window_text,
 )
@@ -77,7 +78,7 @@ def _build(view: PlanView, tiles: str | None, attribution: str | None, assets: s
                     f"<b>{esc(r.reference)}</b><br>{where}<br>"
                     f"Urgensi: {esc(URGENCY_LABELS.get(r.urgency, ''))}<br>"
                     f"Waktu: {esc(window_text(r.time_window) or '—')}<br>"
-                    f"Status: {esc(r.status or '—')}"
+                    f"Status: {esc(status_text(r.status))}"
                 ),
             )
             tooltip(cm, f"{r.reference} · {r.village}")
@@ -105,7 +106,7 @@ def _build(view: PlanView, tiles: str | None, attribution: str | None, assets: s
                     f"<b>{r.number}. {esc(r.action)} — {esc(r.reference or '')}</b><br>"
                     f"{esc(r.where)}<br>"
                     f"Tiba: {esc(hhmm(r.arrival))} · Waktu: {esc(r.window or '—')}<br>"
-                    f"Status: {esc(r.status or '—')}<br>Mobil: {esc(vinfo.title)}"
+                    f"Status: {esc(status_text(r.status))}<br>Mobil: {esc(vinfo.title)}"
                 ),
             )
             tooltip(mk, f"{r.number}. {r.title} {hhmm(r.arrival)}")

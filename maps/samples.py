@@ -175,7 +175,7 @@ def kukar_sample(day: date = date(2026, 11, 30)) -> PlanView:
             time_window=TimeWindow(8 * 3600 + (n % 4) * 3600, 12 * 3600 + (n % 4) * 3600)
             if urgency is Urgency.TERJADWAL
             else None,
-            status="direncanakan" if n <= 9 else "baru",
+            status="planned" if n <= 9 else "new",
             urgency=urgency,
             lat=lat,
             lon=lon,
@@ -286,7 +286,7 @@ def synthetic(
             landmark="Balai desa",
             passengers=1 + t % 3,
             contact_phone=f"0812-{5000 + t}",
-            status="direncanakan",
+            status="planned",
             urgency=list(Urgency)[t % 3],
             lat=lat,
             lon=lon,
@@ -328,7 +328,7 @@ def synthetic(
             reference=f"KKR-20261130-9{k:03d}",
             village=f"Desa baru {k}",
             urgency=list(Urgency)[k % 3],
-            status="baru",
+            status="new",
             lat=lat,
             lon=lon,
             survivor_name=f"Penyintas O{k}",

@@ -85,7 +85,7 @@ def hand_plan_view(**overrides) -> PlanView:
             TimeWindow(hm(8), hm(10)),
             2,
             "0812-5555-0001",
-            "direncanakan",
+            "planned",
             Urgency.DARURAT,
         ),
         StopInfo(
@@ -98,7 +98,7 @@ def hand_plan_view(**overrides) -> PlanView:
             None,
             1,
             "0812-5555-0002",
-            "direncanakan",
+            "planned",
             Urgency.SEGERA,
         ),
         StopInfo(
@@ -111,7 +111,7 @@ def hand_plan_view(**overrides) -> PlanView:
             TimeWindow(hm(13), hm(15)),
             1,
             "0812-5555-0003",
-            "baru",
+            "new",
             Urgency.TERJADWAL,
             lat=-0.45,
             lon=117.05,

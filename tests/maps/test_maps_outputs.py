@@ -54,7 +54,7 @@ def test_overview_has_layers_cluster_legend_and_popups(view):
     assert 'class="jk-legend"' in html
     assert "Permintaan terbuka (1)" in html  # T3 is not on a route
     # popups: reference, village, window, status
-    for s in ["KKR-20261130-0003", "Embalut", "13:00\\u201315:00", "baru"]:
+    for s in ["KKR-20261130-0003", "Embalut", "13:00\\u201315:00", "Status: Baru"]:
         assert s in html, s
     assert isinstance(overview_map(view), folium.Map)
 
@@ -173,3 +173,18 @@ def test_a_cancelled_stop_says_so_and_offers_no_phone_on_every_output():
         assert "DIBATALKAN" in text, name
         assert "0812-5555-0002" not in text, name  # the cancelled stop's contact
         assert "0812-5555-0001" in text, name  # the others are untouched
+
+
+def test_a_replanned_route_starting_in_a_village_names_the_start():
+    """A re-plan starts the car where its driver last reported: a village, not a place.
+    The start reads 'Posisi terakhir', never 'Titik tujuan' (destination)."""
+    import dataclasses
+
+    from tests.maps.maps_helpers import hand_plan_view
+
+    view = hand_plan_view()
+    route = view.plan.routes[0]
+    route.stops[0] = dataclasses.replace(route.stops[0], location=4)  # a village location
+    for text in (driver_map_html(view, "v1"), route_sheet_html(view, "v1"), route_gpx(view, "v1")):
+        assert "Posisi terakhir" in text
+        assert "Berangkat Titik tujuan" not in text
