@@ -472,6 +472,68 @@ def place_add(
     typer.echo(f"Place {key} added.")
 
 
+@place_app.command("edit")
+def place_edit(
+    key: str,
+    name: str = typer.Option(None, help="New internal name (office only)."),
+    public_label: str = typer.Option(None, help="New label drivers and printed sheets show."),
+    lat: float = typer.Option(None, help="New latitude (moves the place)."),
+    lon: float = typer.Option(None, help="New longitude (moves the place)."),
+    address: str = typer.Option(None, help="New address."),
+    confidential: bool = typer.Option(None, help="A safe house always stays confidential."),
+) -> None:
+    """Rename, relabel or move a place: only the options given change. Its key and kind
+    stay (vehicles, requests and config.yaml refer to it by them)."""
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import update_place
+
+    if all(v is None for v in (name, public_label, lat, lon, address, confidential)):
+        typer.echo("Error: nothing to change: give at least one option (see --help).", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            p = update_place(
+                s,
+                key,
+                name=name,
+                public_label=public_label,
+                lat=lat,
+                lon=lon,
+                address=address,
+                confidential=confidential,
+            )
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Place {p.key}: shown as {p.public_label!r} at {p.lat:.5f},{p.lon:.5f}.")
+
+
+def _place_active(key: str, active: bool) -> None:
+    from dispatch.db import session_scope
+    from dispatch.services.fleet import set_place_active
+
+    settings = _settings()
+    try:
+        with session_scope(_engine(settings)) as s:
+            set_place_active(s, key, active)
+    except UserError as exc:
+        _fail(exc)
+    typer.echo(f"Place {key} {'enabled' if active else 'disabled'}.")
+
+
+@place_app.command("disable")
+def place_disable(key: str) -> None:
+    """Disable a place: new requests no longer go there (existing ones keep it). Refused for
+    the depot of an active vehicle and for the last active place of a destination kind."""
+    _place_active(key, False)
+
+
+@place_app.command("enable")
+def place_enable(key: str) -> None:
+    """Enable a disabled place again."""
+    _place_active(key, True)
+
+
 @place_app.command("list")
 def place_list() -> None:
     """List places."""
@@ -480,10 +542,10 @@ def place_list() -> None:
 
     with session_scope(_engine(_settings())) as s:
         for p in list_places(s):
-            flag = "confidential" if p.confidential else ""
+            flags = ["confidential"] * p.confidential + ["disabled"] * (not p.active)
             typer.echo(
                 f"{p.key:<24} {p.kind.value:<11} {p.public_label:<28} "
-                f"{p.lat:.5f},{p.lon:.5f} {flag}"
+                f"{p.lat:.5f},{p.lon:.5f} {' '.join(flags)}".rstrip()
             )
 
 

@@ -83,6 +83,27 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Label umum tidak boleh memuat kata: {words}. Pakai label netral.",
         "en": "The public label may not contain: {words}. Use a neutral label.",
     },
+    "public_label_names_place": {
+        "id": "Label umum tempat rahasia tidak boleh memuat namanya. Pakai label netral.",
+        "en": "A confidential place's public label may not contain its name. Use a neutral label.",
+    },
+    "safe_house_confidential": {
+        "id": "Rumah aman selalu rahasia: alamatnya tidak dicetak dan namanya tidak ditampilkan.",
+        "en": "A safe house is always confidential: its address is not printed, its name "
+        "not shown.",
+    },
+    "place_depot_in_use": {
+        "id": "Tempat {place_key} masih menjadi pangkalan kendaraan aktif: {vehicles}. "
+        "Pindahkan atau nonaktifkan kendaraan itu dulu.",
+        "en": "Place {place_key} is still the depot of active vehicles: {vehicles}. "
+        "Move or disable those vehicles first.",
+    },
+    "place_last_of_kind": {
+        "id": "Tempat {place_key} adalah satu-satunya tempat aktif berjenis ini: permintaan baru "
+        "tidak akan punya tujuan. Tambahkan atau aktifkan tempat lain dulu.",
+        "en": "Place {place_key} is the only active place of its kind: new requests would have "
+        "nowhere to go. Add or enable another one first.",
+    },
     "seats_invalid": {"id": "Jumlah kursi 1–40.", "en": "Seats must be 1–40."},
     "shift_invalid": {
         "id": "Jam dinas dalam format JJ:MM, dan selesai setelah mulai.",
@@ -330,6 +351,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "public_label": {"id": "Label umum", "en": "Public label"},
     "address": {"id": "Alamat", "en": "Address"},
     "confidential": {"id": "Rahasia", "en": "Confidential"},
+    "place_edit_note": {
+        "id": "Kode dan jenis tempat tetap. Tempat nonaktif tidak dipilih lagi untuk permintaan "
+        "baru; permintaan dan rute yang sudah ada tetap ke sana. Tempat tidak pernah dihapus.",
+        "en": "A place's key and kind stay. A disabled place is not chosen for new requests; "
+        "requests and routes already going there keep it. Places are never deleted.",
+    },
     "latitude": {"id": "Lintang", "en": "Latitude"},
     "longitude": {"id": "Bujur", "en": "Longitude"},
     "saved": {"id": "Tersimpan.", "en": "Saved."},

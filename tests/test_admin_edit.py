@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from dispatch.errors import UserError
 from dispatch.models import AuditLog, User
 from dispatch.services.users import create_user
 from tests.conftest import csrf_of, login
@@ -225,9 +226,11 @@ def vehicles(engine):
 
     made: list[int] = []
 
-    def make() -> Vehicle:
+    def make(depot_key: str = "depot") -> Vehicle:
         with Session(engine) as s:
-            v = create_vehicle(s, _unique("Mobil Uji "), plate=_plate(), seats=5)
+            v = create_vehicle(
+                s, _unique("Mobil Uji "), plate=_plate(), seats=5, depot_key=depot_key
+            )
             s.commit()
             made.append(v.id)
             return v
@@ -423,3 +426,196 @@ def test_cli_edits_disables_and_enables_a_vehicle(cli, db, settings, vehicles):
         "active",
         "active",
     ]
+
+
+# ---- places --------------------------------------------------------------------------------
+
+INSIDE = {"lat": -0.45, "lon": 117.02}  # near Tenggarong
+
+
+@pytest.fixture
+def places(engine):
+    """Make test places; disabled afterwards (places are never deleted)."""
+    from dispatch.models import Place
+    from dispatch.services.fleet import create_place
+
+    made: list[int] = []
+
+    def make(kind: str, **fields) -> Place:
+        key = _unique(f"uji-{kind.replace('_', '-')}-")
+        if kind == "safe_house":
+            fields.setdefault("public_label", "Pos Uji")
+        with Session(engine) as s:
+            place = create_place(s, key, kind, f"Tempat {key}", **INSIDE, **fields)
+            s.commit()
+            made.append(place.id)
+            return place
+
+    yield make
+    with Session(engine) as s:
+        for place_id in made:
+            place = s.get(Place, place_id)
+            place.active = False
+            s.add(place)
+        s.commit()
+
+
+def _place_form(place, **changes) -> dict:
+    form = {
+        "name": place.name,
+        "public_label": place.public_label,
+        "lat": str(place.lat),
+        "lon": str(place.lon),
+        "address": place.address,
+    }
+    if place.confidential:
+        form["confidential"] = "true"
+    return {**form, **changes}
+
+
+def test_admin_relabels_and_moves_a_safe_house_on_the_page(client, db, places):
+    from dispatch.models import Place
+
+    house = places("safe_house", address="Jl. Rahasia 1")
+    listing = _admin_page(client, "/admin/places")
+    assert f'href="/admin/places/{house.key}"' in listing
+    page = client.get(f"/admin/places/{house.key}")
+    assert page.status_code == 200 and 'value="Pos Uji"' in page.text
+    assert '<input type="checkbox" checked disabled>' in page.text  # cannot be unticked
+    r = _post(
+        client,
+        f"/admin/places/{house.key}",
+        _place_form(
+            house, public_label="Pos Pelayanan Terpadu", lat="-0.4401", address="Jl. Lain 2"
+        ),
+        page.text,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/admin/places?saved=1"
+    db.expire_all()
+    moved = db.get(Place, house.id)
+    assert (moved.public_label, moved.lat, moved.lon) == ("Pos Pelayanan Terpadu", -0.4401, 117.02)
+    assert moved.address == "Jl. Lain 2" and moved.confidential and moved.kind.value == "safe_house"
+    rows = _audit(db, "place", house.id)
+    assert [r.fields for r in rows] == ["address,lat,public_label"]
+    _no_values(rows, "Pos Pelayanan Terpadu", "Jl. Lain 2", "-0.4401")
+
+
+def test_a_refused_place_edit_keeps_what_was_typed_and_changes_nothing(client, db, places):
+    from dispatch.models import Place
+
+    house = places("safe_house")
+    page = _admin_page(client, f"/admin/places/{house.key}")
+    path = f"/admin/places/{house.key}"
+    r = _post(client, path, _place_form(house, public_label="Rumah Aman Baru", lat="-0.41"), page)
+    assert r.status_code == 422 and "Label umum tidak boleh memuat kata" in r.text
+    assert 'value="Rumah Aman Baru"' in r.text and 'value="-0.41"' in r.text
+    r = _post(client, path, _place_form(house, lat="-6.2", lon="106.8", address="Diketik"), page)
+    assert r.status_code == 422 and "berada di luar Kabupaten Kutai Kartanegara" in r.text
+    assert 'value="-6.2"' in r.text and 'value="Diketik"' in r.text
+    r = _post(client, path, _place_form(house, public_label=""), page)
+    assert r.status_code == 422 and "wajib punya label umum" in r.text
+    r = _post(client, path, _place_form(house, public_label=f"Pos {house.name}"), page)
+    assert r.status_code == 422 and "tidak boleh memuat namanya" in r.text
+    forged = {k: v for k, v in _place_form(house).items() if k != "confidential"}
+    r = _post(client, path, forged, page)
+    assert r.status_code == 422 and "Rumah aman selalu rahasia" in r.text
+    r = _post(client, path, _place_form(house, name=" "), page)
+    assert r.status_code == 422 and "Nama wajib diisi." in r.text
+    db.expire_all()
+    same = db.get(Place, house.id)
+    assert (same.name, same.public_label, same.lat, same.lon, same.confidential) == (
+        house.name,
+        "Pos Uji",
+        INSIDE["lat"],
+        INSIDE["lon"],
+        True,
+    )
+    assert _audit(db, "place", house.id) == []
+    assert client.get("/admin/places/tidak-ada-tempat").status_code == 404
+
+
+def test_a_place_in_use_is_kept_active_and_others_are_disabled_not_deleted(
+    client, db, places, vehicles
+):
+    from dispatch.models import Place, PlaceKind
+    from dispatch.services.fleet import create_vehicle
+
+    page = _admin_page(client, "/admin/places")
+    # The depot of the active cars, and the only safe house new requests can go to.
+    r = _post(client, "/admin/places/depot/active", {"active": "false"}, page)
+    assert r.status_code == 422 and "masih menjadi pangkalan kendaraan aktif" in r.text
+    assert "Mobil Perlindungan 1" in r.text
+    houses = db.exec(
+        select(Place).where(Place.kind == PlaceKind.SAFE_HOUSE, Place.active == True)  # noqa: E712
+    ).all()
+    assert [h.key for h in houses] == ["safe-house"]
+    r = _post(client, "/admin/places/safe-house/active", {"active": "false"}, page)
+    assert r.status_code == 422 and "satu-satunya tempat aktif berjenis ini" in r.text
+    db.expire_all()
+    assert all(
+        p.active for p in db.exec(select(Place).where(Place.key.in_(["depot", "safe-house"])))
+    )
+    # A second police post can be disabled and enabled again.
+    post = places("police")
+    r = _post(client, f"/admin/places/{post.key}/active", {"active": "false"}, page)
+    assert r.status_code == 303
+    assert "Nonaktif" in _row(client.get("/admin/places").text, post.key)
+    assert (
+        _post(client, f"/admin/places/{post.key}/active", {"active": "true"}, page).status_code
+        == 303
+    )
+    # A depot of its own: in use while its car is active; once disabled, no car starts there.
+    depot = places("depot")
+    car = vehicles(depot_key=depot.key)
+    r = _post(client, f"/admin/places/{depot.key}/active", {"active": "false"}, page)
+    assert r.status_code == 422 and car.name in r.text
+    assert (
+        _post(client, f"/admin/vehicles/{car.id}/active", {"active": "false"}, page).status_code
+        == 303
+    )
+    assert (
+        _post(client, f"/admin/places/{depot.key}/active", {"active": "false"}, page).status_code
+        == 303
+    )
+    r = _post(client, f"/admin/vehicles/{car.id}/active", {"active": "true"}, page)
+    assert r.status_code == 422 and f"Pangkalan {depot.key} nonaktif" in r.text
+    db.rollback()
+    with pytest.raises(UserError) as refused:
+        create_vehicle(db, _unique("Mobil Uji "), depot_key=depot.key)
+    assert refused.value.key == "depot_inactive"
+    db.rollback()
+    assert [r.fields for r in _audit(db, "place", post.id)] == ["active", "active"]
+    assert [r.fields for r in _audit(db, "place", depot.id)] == ["active"]
+
+
+def test_cli_edits_disables_and_enables_a_place(cli, db, places):
+    from dispatch.models import Place
+
+    house, post = places("safe_house"), places("police")
+    for command in ("edit", "disable", "enable"):
+        help_text = cli("place", command, "--help")
+        assert help_text.exit_code == 0 and "Usage" in help_text.output
+    assert cli("place", "edit", house.key).exit_code == 2
+    done = cli(
+        "place", "edit", house.key, "--public-label", "Pos Dua", "--lat", "-0.43", "--lon", "117.0"
+    )
+    assert done.exit_code == 0, done.output
+    refused = cli("place", "edit", house.key, "--public-label", "Rumah Aman Tenggarong")
+    assert refused.exit_code == 1 and "may not contain" in refused.output
+    refused = cli("place", "edit", house.key, "--lat", "-6.2", "--lon", "106.8")
+    assert refused.exit_code == 1 and "outside Kabupaten Kutai Kartanegara" in refused.output
+    refused = cli("place", "edit", house.key, "--no-confidential")
+    assert refused.exit_code == 1 and "always confidential" in refused.output
+    db.expire_all()
+    edited = db.get(Place, house.id)
+    assert (edited.public_label, edited.lat, edited.lon) == ("Pos Dua", -0.43, 117.0)
+    assert cli("place", "disable", post.key).exit_code == 0
+    listed = cli("place", "list").output
+    assert "disabled" in next(x for x in listed.splitlines() if x.startswith(post.key))
+    assert cli("place", "enable", post.key).exit_code == 0
+    in_use = cli("place", "disable", "depot")
+    assert in_use.exit_code == 1 and "still the depot of active vehicles" in in_use.output
+    missing = cli("place", "edit", "tidak-ada", "--name", "X")
+    assert missing.exit_code == 1 and "Place tidak-ada not found." in missing.output
+    assert [r.fields for r in _audit(db, "place", house.id)] == ["lat,lon,public_label"]
+    assert [r.fields for r in _audit(db, "place", post.id)] == ["active", "active"]

@@ -18,6 +18,31 @@ SKILLS = set(SKILL_ORDER)
 KEY = re.compile(r"^[a-z0-9-]{2,64}$")
 
 
+def _check_point(lat: float, lon: float) -> None:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise UserError("coordinates_invalid")
+    if not geocoding.inside_region(lat, lon):  # the check intake makes (region.bbox)
+        region = geocoding.get_default()
+        south, west, north, east = region.bbox
+        raise UserError(
+            "place_outside_region",
+            lat=round(lat, 5),
+            lon=round(lon, 5),
+            region=region.region_name,
+            south=south,
+            west=west,
+            north=north,
+            east=east,
+        )
+
+
+def _check_label(label: str, name: str, confidential: bool) -> None:
+    if any(word.casefold() in label.casefold() for word in ALWAYS_FORBIDDEN):
+        raise UserError("public_label_forbidden", words=", ".join(ALWAYS_FORBIDDEN))
+    if confidential and name.strip().casefold() in label.casefold():
+        raise UserError("public_label_names_place")  # what drivers see would name it
+
+
 def create_place(
     session: Session,
     key: str,
@@ -41,21 +66,7 @@ def create_place(
         raise UserError("place_kind_invalid", kinds=", ".join(k.value for k in PlaceKind)) from None
     if not name.strip():
         raise UserError("name_required")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise UserError("coordinates_invalid")
-    if not geocoding.inside_region(lat, lon):  # the check intake makes (region.bbox)
-        region = geocoding.get_default()
-        south, west, north, east = region.bbox
-        raise UserError(
-            "place_outside_region",
-            lat=round(lat, 5),
-            lon=round(lon, 5),
-            region=region.region_name,
-            south=south,
-            west=west,
-            north=north,
-            east=east,
-        )
+    _check_point(lat, lon)
     # Message parameters may not be called `key` (the message key itself).
     if session.exec(select(Place).where(Place.key == key)).first():
         raise Conflict("place_key_exists", place_key=key)
@@ -64,9 +75,7 @@ def create_place(
         confidential = kind == PlaceKind.SAFE_HOUSE
     if confidential and not public_label.strip():
         raise UserError("public_label_required")
-    shown = (public_label or name).casefold()
-    if any(word.casefold() in shown for word in ALWAYS_FORBIDDEN):
-        raise UserError("public_label_forbidden", words=", ".join(ALWAYS_FORBIDDEN))
+    _check_label(public_label or name, name, confidential)
     place = Place(
         key=key,
         kind=kind,
@@ -82,9 +91,7 @@ def create_place(
         session.flush()
     except IntegrityError:  # added at the same moment by someone else
         raise Conflict("place_key_exists", place_key=key) from None
-    from dispatch.services.requests import forget_destinations
-
-    forget_destinations()
+    _places_changed()
     audit.record(
         session,
         "create",
@@ -106,6 +113,102 @@ def place_by_key(session: Session, key: str) -> Place:
     if place is None:
         raise NotFound("place_unknown", place_key=key)
     return place
+
+
+def update_place(
+    session: Session,
+    key: str,
+    *,
+    name: str | None = None,
+    public_label: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    address: str | None = None,
+    confidential: bool | None = None,
+    actor: User | None = None,
+    client: str | None = None,
+) -> Place:
+    """Rename, relabel or move a place; None keeps a value. Its key and kind stay: vehicles,
+    requests and config.yaml refer to it by them. The checks of `create_place`; a safe house
+    stays confidential. The audit row names the fields changed."""
+    place = place_by_key(session, key.strip().lower())
+    new: dict[str, object] = {}
+    if name is not None:
+        if not name.strip():
+            raise UserError("name_required")
+        new["name"] = name.strip()
+    if lat is not None or lon is not None:
+        new["lat"] = place.lat if lat is None else lat
+        new["lon"] = place.lon if lon is None else lon
+        if (new["lat"], new["lon"]) != (place.lat, place.lon):
+            _check_point(new["lat"], new["lon"])
+    if address is not None:
+        new["address"] = address.strip()
+    secret = place.confidential if confidential is None else confidential
+    if place.kind == PlaceKind.SAFE_HOUSE and not secret:
+        raise UserError("safe_house_confidential")
+    new["confidential"] = secret
+    label = place.public_label if public_label is None else public_label.strip()
+    if secret and not label:
+        raise UserError("public_label_required")
+    new["public_label"] = label or new.get("name", place.name)
+    _check_label(new["public_label"], new.get("name", place.name), secret)
+    changed = [field for field, value in new.items() if getattr(place, field) != value]
+    if not changed:
+        return place
+    for field in changed:
+        setattr(place, field, new[field])
+    session.add(place)
+    session.flush()
+    _places_changed()
+    audit.record(session, "update", "place", place.id, actor=actor, client=client, fields=changed)
+    return place
+
+
+def set_place_active(
+    session: Session,
+    key: str,
+    active: bool,
+    *,
+    actor: User | None = None,
+    client: str | None = None,
+) -> Place:
+    """A disabled place is no longer chosen for new requests; requests and routes that go
+    there keep it. Places are never deleted. Refused for the depot of an active vehicle and
+    for the last active place that new requests of some kind go to."""
+    from dispatch.services.requests import DESTINATION_KIND
+
+    place = place_by_key(session, key.strip().lower())
+    if not active and place.active:
+        based = session.exec(
+            select(Vehicle.name).where(Vehicle.depot_id == place.id, Vehicle.active == True)  # noqa: E712
+        ).all()
+        if based:
+            raise UserError("place_depot_in_use", place_key=place.key, vehicles=", ".join(based))
+        if place.kind in DESTINATION_KIND.values():
+            others = session.exec(
+                select(Place.id).where(
+                    Place.kind == place.kind,
+                    Place.active == True,  # noqa: E712
+                    Place.id != place.id,
+                )
+            ).first()
+            if others is None:
+                raise UserError("place_last_of_kind", place_key=place.key)
+    place.active = active
+    session.add(place)
+    session.flush()
+    _places_changed()
+    audit.record(
+        session, "update", "place", place.id, actor=actor, client=client, fields=("active",)
+    )
+    return place
+
+
+def _places_changed() -> None:
+    from dispatch.services.requests import forget_destinations
+
+    forget_destinations()
 
 
 def _shift(shift_start: str, shift_end: str) -> tuple[str, str]:

@@ -83,7 +83,7 @@ def users_create(
         typed = {"username": username, "full_name": full_name, "role": role}
         return _refused(request, db, _users_page, exc, typed | {"district_code": district_code})
     db.commit()
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse("/admin/users?saved=1", status_code=303)
 
 
 @router.post("/admin/users/{username}/active")
@@ -316,7 +316,7 @@ def _places_page(request: Request, db: Session, status_code: int = 200, **extra)
 
 @router.get("/admin/places")
 def places_page(request: Request, db: Session = Depends(get_db), _u: User = Depends(ADMIN)):
-    return _places_page(request, db)
+    return _places_page(request, db, notice=_saved(request))
 
 
 @router.post("/admin/places")
@@ -352,7 +352,84 @@ def places_create(
         typed |= {"lat": lat, "lon": lon, "address": address, "confidential": confidential}
         return _refused(request, db, _places_page, exc, typed)
     db.commit()
-    return RedirectResponse("/admin/places", status_code=303)
+    return RedirectResponse("/admin/places?saved=1", status_code=303)
+
+
+def _place_edit_page(request: Request, db: Session, status_code: int = 200, *, key: str, **extra):
+    place = fleet.place_by_key(db, key)
+    current = {
+        "name": place.name,
+        "public_label": place.public_label,
+        "lat": place.lat,
+        "lon": place.lon,
+        "address": place.address,
+        "confidential": place.confidential,
+    }
+    return render(
+        request,
+        "admin_place_edit.html",
+        status_code=status_code,
+        place=place,
+        current=current,
+        **extra,
+    )
+
+
+@router.get("/admin/places/{key}")
+def place_edit_page(
+    request: Request, key: str, db: Session = Depends(get_db), _u: User = Depends(ADMIN)
+):
+    return _place_edit_page(request, db, key=key)
+
+
+@router.post("/admin/places/{key}")
+def place_update(
+    request: Request,
+    key: str,
+    name: str = Form(..., max_length=120),
+    public_label: str = Form("", max_length=120),
+    lat: float = Form(...),
+    lon: float = Form(...),
+    address: str = Form("", max_length=300),
+    confidential: bool = Form(False),
+    db: Session = Depends(get_db),
+    actor: User = Depends(ADMIN),
+):
+    try:
+        fleet.update_place(
+            db,
+            key,
+            name=name,
+            public_label=public_label,
+            lat=lat,
+            lon=lon,
+            address=address,
+            confidential=confidential,
+            actor=actor,
+            client=client_of(request),
+        )
+    except UserError as exc:
+        typed = {"name": name, "public_label": public_label, "lat": lat, "lon": lon}
+        typed |= {"address": address, "confidential": confidential}
+        return _refused(request, db, _place_edit_page, exc, typed, key=key)
+    db.commit()
+    return RedirectResponse("/admin/places?saved=1", status_code=303)
+
+
+@router.post("/admin/places/{key}/active")
+def place_set_active(
+    request: Request,
+    key: str,
+    active: bool = Form(...),
+    db: Session = Depends(get_db),
+    actor: User = Depends(ADMIN),
+):
+    try:
+        fleet.set_place_active(db, key, active, actor=actor, client=client_of(request))
+    except UserError as exc:
+        return _refused(request, db, _places_page, exc)
+    db.commit()
+    return RedirectResponse("/admin/places?saved=1", status_code=303)
 
 
 # ---- JSON API ----------------------------------------------------------------------------
