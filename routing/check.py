@@ -7,7 +7,7 @@ list of violations in plain words; an empty list means the plan is feasible.
 
 from __future__ import annotations
 
-from routing.model import Plan, Problem, StopKind, Task, Urgency
+from routing.model import Plan, Problem, StopKind, Task, Urgency, Vehicle, VehicleState
 
 
 def _ride_limit(problem: Problem, task: Task) -> int:
@@ -21,6 +21,49 @@ def _ride_limit(problem: Problem, task: Task) -> int:
         return task.max_ride
     r = problem.ride_rule
     return max(direct, min(direct + r.slack, int(r.factor * direct)))
+
+
+def _on_board_rules(problem: Problem, v: Vehicle, st: VehicleState) -> dict[str, tuple]:
+    """For each transport on board: (latest delivery service start or None, straight).
+
+    The deadline is its pickup departure + its ride limit when the pickup time is known;
+    straight (before any other stop of the vehicle): a *darurat* without ``allow_detour``.
+    A deadline the vehicle cannot meet any more is replaced by straight. Met or not is
+    judged on one drive from where the vehicle is: the straight deliveries first, then the
+    others by earliest deadline, dropping the first deadline missed until none is missed.
+    """
+    tasks = {t.id: t for t in problem.tasks}
+    done = {tid for s in problem.states for tid in s.done}
+    picked = dict(st.picked_up_at)
+    dur = problem.vehicle_matrices.get(v.id, problem.matrix).durations
+    rules: dict[str, tuple] = {}
+    for tid in st.on_board:
+        t = tasks.get(tid)
+        if t is None or t.delivery is None or tid in done:
+            continue
+        deadline = picked[tid] + _ride_limit(problem, t) if tid in picked else None
+        rules[tid] = (deadline, t.urgency is Urgency.DARURAT and not t.allow_detour)
+    while True:
+        first = sorted(tid for tid, (_, s) in rules.items() if s)
+        first.sort(key=lambda tid: (rules[tid][0] is None, rules[tid][0] or 0))  # None last
+        timed = sorted(
+            (tid for tid, (dl, s) in rules.items() if not s and dl is not None),
+            key=lambda tid: (rules[tid][0], tid),
+        )
+        clock, at, missed = max(v.shift.start, st.time), st.location, None
+        for tid in first + timed:
+            d = tasks[tid].delivery
+            assert d is not None
+            clock += dur[at][d.location]
+            if d.window is not None:
+                clock = max(clock, d.window.start)
+            if rules[tid][0] is not None and clock > rules[tid][0]:
+                missed = tid
+                break
+            clock, at = clock + d.service, d.location
+        if missed is None:
+            return rules
+        rules[missed] = (None, True)
 
 
 def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, many rules
@@ -63,6 +106,16 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
         if stops[-1].arrival > v.shift.end:
             errors.append(f"{v.id}: back at {stops[-1].arrival} after shift end {v.shift.end}")
 
+        rules = _on_board_rules(problem, v, st) if st else {}
+        # the straight on-board deliveries come before any other stop
+        first = {tid for tid, (_, straight) in rules.items() if straight}
+        other = None
+        for i, s in enumerate(stops[1:-1], start=1):
+            if s.kind is StopKind.DELIVERY and s.task in first:
+                if other is not None:
+                    errors.append(f"{v.id}: on-board {s.task} delivered after stop {other}")
+            elif other is None:
+                other = i
         load = sum(tasks[t].passengers for t, vv in on_board.items() if vv == v.id and t in tasks)
         driving = distance = 0
         picked: dict[str, int] = {}  # task -> departure time from pickup
@@ -123,6 +176,9 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
                 if t.id in on_board:
                     if on_board[t.id] != v.id:
                         errors.append(f"{t.id} is on board {on_board[t.id]}, delivered by {v.id}")
+                    deadline = rules.get(t.id, (None, False))[0]
+                    if deadline is not None and begin > deadline:
+                        errors.append(f"{t.id}: delivered at {begin}, after its ride deadline")
                 elif t.id not in picked:
                     errors.append(f"{t.id} delivered before (or without) its pickup on {v.id}")
                 else:

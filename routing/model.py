@@ -6,6 +6,7 @@ distances are integer metres. Integers keep OR-Tools exact and plans reproducibl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -118,6 +119,21 @@ class VehicleState:
     time: int
     done: tuple[str, ...] = ()  # task ids whose stops are all completed
     on_board: tuple[str, ...] = ()  # transports picked up, not yet delivered
+    # When each on-board transport left its pickup: (task id, seconds from midnight), the
+    # time scale of `time`. Its maximum ride time counts from there (as for a planned pair:
+    # delivery service start - pickup departure). A dict is accepted and stored as sorted
+    # pairs (the class stays hashable). A task not listed has no ride deadline.
+    picked_up_at: tuple[tuple[str, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        pairs = self.picked_up_at
+        items = pairs.items() if isinstance(pairs, Mapping) else pairs
+        object.__setattr__(self, "picked_up_at", tuple(sorted((str(k), int(v)) for k, v in items)))
+
+    @property
+    def pickup_times(self) -> dict[str, int]:
+        """`picked_up_at` as a dict: task id -> seconds from midnight."""
+        return dict(self.picked_up_at)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,10 @@ Variables are the service starts ``t[i]``; the constraints are those of the solv
   vehicle's state time of a re-plan;
 * a transport picked up and delivered on the route: ``t[d] − (t[p] + service[p]) ≤ ride``
   with ``ride = max_ride_seconds`` (the solver's node precedence; pickup before delivery
-  and a *darurat* direct trip are given by the sequence).
+  and a *darurat* direct trip are given by the sequence);
+* a transport already on board (re-plan): its delivery by the deadline of
+  ``on_board_rules``, and when it must go straight there the vehicle leaves now
+  (the passengers do not wait in the car at the start).
 
 Every constraint is a difference constraint or a bound, so the LP's matrix is totally
 unimodular and its vertices are integers: the values are rounded and then checked exactly
@@ -49,7 +52,7 @@ def tighten(problem: Problem, plan: Plan) -> Plan:
     Returns a new Plan; ``plan`` is not changed.
     """
     # Deferred: the solver calls this module at the end of ``solve``.
-    from routing.solver import max_ride_seconds
+    from routing.solver import max_ride_seconds, on_board_rules
 
     tasks = {t.id: t for t in problem.tasks}
     vehicles = {v.id: v for v in problem.vehicles}
@@ -60,7 +63,9 @@ def tighten(problem: Problem, plan: Plan) -> Plan:
         v = vehicles.get(route.vehicle)
         new = None
         if v is not None:
-            new = _tighten_route(problem, route, v, states.get(v.id), tasks, ride)
+            st = states.get(v.id)
+            rules = on_board_rules(problem, st) if st else {}
+            new = _tighten_route(problem, route, v, st, tasks, ride, rules)
         routes.append(new if new is not None else route)
     return replace(plan, routes=routes, unserved=list(plan.unserved))
 
@@ -72,6 +77,7 @@ def _tighten_route(
     state: VehicleState | None,
     tasks: dict[str, Task],
     ride: dict[str, int | None],
+    on_board: dict[str, tuple[int | None, bool]],
 ) -> Route | None:
     stops = route.stops
     n = len(stops)
@@ -101,6 +107,12 @@ def _tighten_route(
             hi[i] = min(hi[i], d.window.end)
         if s.kind is StopKind.PICKUP:
             pickup_at[t.id] = i
+        elif s.kind is StopKind.DELIVERY and t.id in on_board:
+            deadline, straight = on_board[t.id]
+            if deadline is not None:
+                hi[i] = min(hi[i], deadline)
+            if straight:
+                hi[0] = min(hi[0], earliest)
         elif s.kind is StopKind.DELIVERY and t.id in pickup_at:
             limit = ride.get(t.id)
             if limit is not None:

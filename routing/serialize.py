@@ -156,6 +156,7 @@ def problem_to_json(p: Problem) -> dict[str, Any]:
                 "time": s.time,
                 "done": list(s.done),
                 "on_board": list(s.on_board),
+                "picked_up_at": dict(s.picked_up_at),
             }
             for s in p.states
         ],
@@ -206,6 +207,7 @@ def problem_from_json(d: dict[str, Any]) -> Problem:
                 time=int(s["time"]),
                 done=tuple(s.get("done", [])),
                 on_board=tuple(s.get("on_board", [])),
+                picked_up_at=s.get("picked_up_at", {}),
             )
             for s in d.get("states", [])
         ],

@@ -9,6 +9,10 @@ Built step by step like OR-Tools' samples:
   on board, capacity = seats) and "Drive" (driving seconds, capacity = max_driving);
 * pickup and delivery pairs (same vehicle, pickup first), maximum ride time, and a
   *darurat* transport goes straight from pickup to delivery unless ``allow_detour``;
+* in a re-plan, a transport on board keeps these rules (``on_board_rules``): its delivery
+  by its pickup time (``VehicleState.picked_up_at``) + its maximum ride time, and a
+  *darurat* one, or one whose deadline can no longer be met, delivered before any other
+  stop of its vehicle (never dropped for it);
 * disjunction penalties by urgency, lexicographic: one *darurat* outweighs every
   *segera* and *terjadwal* together plus any change of route cost, and so on;
 * skills and locks through allowed vehicles; warm start from ``problem.previous``;
@@ -37,6 +41,7 @@ from routing.model import (
     Unserved,
     UnservedReason,
     Urgency,
+    VehicleState,
 )
 from routing.schedule import tighten
 
@@ -87,6 +92,69 @@ def max_ride_seconds(problem: Problem, task: Task) -> int | None:
         return task.max_ride
     rule = problem.ride_rule
     return max(direct, min(direct + rule.slack, int(rule.factor * direct)))
+
+
+OnBoardRules = dict[str, tuple[int | None, bool]]
+
+
+def on_board_rules(problem: Problem, state: VehicleState) -> OnBoardRules:
+    """The ride rules of the transports on board of ``state``'s vehicle in a re-plan.
+
+    For each: ``(deadline, straight)``, the latest service start of its delivery and
+    whether the delivery comes before any other stop of the vehicle.
+
+    * ``deadline``: its pickup departure (``state.picked_up_at``) + ``max_ride_seconds``;
+      ``None`` when the pickup time is unknown (no ride limit, as before).
+    * ``straight``: a *darurat* transport without ``allow_detour``.
+    * A deadline that can no longer be met is dropped and the delivery goes straight
+      instead: the survivor is taken there next, never left out for being late. "Can be
+      met" is decided for all of them together, by driving from where the vehicle is now
+      to the straight deliveries first, then to the others by earliest deadline (waiting
+      for delivery windows), and repeating until every deadline kept is met on that drive.
+      So the deliveries on board always have one order that keeps all their rules.
+    """
+    return _on_board_drive(problem, state)[0]
+
+
+def _on_board_drive(problem: Problem, state: VehicleState) -> tuple[OnBoardRules, list[str]]:
+    """``on_board_rules`` and the drive that meets them (task ids, in order)."""
+    done = {tid for s in problem.states for tid in s.done}
+    by_id = {t.id: t for t in problem.tasks}
+    on = [
+        by_id[tid]
+        for tid in dict.fromkeys(state.on_board)
+        if tid in by_id and by_id[tid].is_transport and tid not in done
+    ]
+    vehicle = next(v for v in problem.vehicles if v.id == state.vehicle)
+    dur = problem.matrix_for(vehicle.id).durations
+    picked = state.pickup_times
+    rules: OnBoardRules = {}
+    for t in on:
+        ride = max_ride_seconds(problem, t)
+        deadline = picked[t.id] + ride if t.id in picked and ride is not None else None
+        rules[t.id] = (deadline, t.urgency is Urgency.DARURAT and not t.allow_detour)
+
+    def key(t: Task) -> tuple[bool, int, str]:
+        deadline, straight = rules[t.id]
+        return (not straight, 1 << 62 if deadline is None else deadline, t.id)
+
+    while True:
+        drive = sorted((t for t in on if rules[t.id][1] or rules[t.id][0] is not None), key=key)
+        now, at, late = max(vehicle.shift.start, state.time), state.location, None
+        for t in drive:
+            d = t.delivery
+            assert d is not None
+            now += dur[at][d.location]
+            if d.window is not None:
+                now = max(now, d.window.start)
+            deadline = rules[t.id][0]
+            if deadline is not None and now > deadline:
+                late = t.id
+                break
+            now, at = now + d.service, d.location
+        if late is None:
+            return rules, [t.id for t in drive]
+        rules[late] = (None, True)
 
 
 @dataclass
@@ -259,11 +327,23 @@ def _build(
             out = [i for i in out if vehicles[i].id == t.locked_vehicle]
         return out
 
+    straight: list[int] = []  # on-board deliveries before any other stop of their vehicle
+    rules: OnBoardRules = {}
+    for v in vehicles:
+        if v.id in states and on_board:
+            rules.update(on_board_rules(problem, states[v.id]))
     for t in tasks:
         if t.id in on_board:
             d_idx = manager.NodeToIndex(key_to_node[(t.id, StopKind.DELIVERY)])
             routing.AddDisjunction([d_idx], onboard_pen)
-            _allow(routing, [on_board[t.id]], d_idx, nv)
+            v_idx = on_board[t.id]
+            _allow(routing, [v_idx], d_idx, nv)
+            deadline, go_first = rules.get(t.id, (None, False))
+            if deadline is not None and deadline < horizon:
+                # a deadline kept can be met (on_board_rules), so this never drops the task
+                time_dim.CumulVar(d_idx).SetMax(deadline)
+            if go_first:
+                straight.append(d_idx)
             continue
         veh = allowed(t)
         if t.delivery is None:
@@ -290,6 +370,21 @@ def _build(
             routing.NextVar(p_idx).SetValues([p_idx, d_idx])
         _allow(routing, veh, p_idx, nv)
         _allow(routing, veh, d_idx, nv)
+
+    # On-board deliveries that go straight there (a *darurat*, or a ride already too long)
+    # come before any other stop of their vehicle: a dimension counts the other stops
+    # passed since the start, and theirs is 0. Exact whatever is served, and a cumul bound
+    # the routing filters know, so insertion heuristics keep those stops first (they can
+    # always go in right after the start).
+    if straight:
+        first = {manager.IndexToNode(i) for i in straight}
+        ahead_cb = routing.RegisterUnaryTransitVector(
+            [0 if i in first or nd.task is None else 1 for i, nd in enumerate(nodes)]
+        )
+        routing.AddDimension(ahead_cb, 0, n, True, "Ahead")
+        ahead_dim = routing.GetDimensionOrDie("Ahead")
+        for d_idx in straight:
+            ahead_dim.CumulVar(d_idx).SetMax(0)
 
     # A *darurat* request is served as early as the day allows: the penalties decide only
     # whether it is served, so each second its first stop is later than it could open costs
@@ -397,6 +492,47 @@ def _warm_routes(built: _Built, keys: WarmKeys) -> list[list[int]]:
     return routes
 
 
+@dataclass
+class _Seed:
+    """Where a first solution starts from when survivors are on board (``_run``)."""
+
+    routes: WarmKeys  # per vehicle, its on-board deliveries with ride rules, in an order
+    # that keeps them (``_on_board_drive``)
+    straight: set[tuple[str, StopKind]]  # those of them that come before any other stop
+
+
+def _on_board_seed(problem: Problem, on_board: dict[str, int]) -> _Seed | None:
+    """The on-board deliveries with ride rules; ``None`` when there are none."""
+    states = {s.vehicle: s for s in problem.states}
+    routes: WarmKeys = [[] for _ in problem.vehicles]
+    straight: set[tuple[str, StopKind]] = set()
+    for v_idx, v in enumerate(problem.vehicles):
+        if v.id in states:
+            rules, drive = _on_board_drive(problem, states[v.id])
+            routes[v_idx] = [(t, StopKind.DELIVERY) for t in drive if on_board.get(t) == v_idx]
+            straight |= {(t, StopKind.DELIVERY) for t in drive if rules[t][1]}
+    return _Seed(routes, straight) if any(routes) else None
+
+
+def _fit(warm: WarmKeys, seed: _Seed, known: dict) -> WarmKeys:
+    """``warm`` routes (only their stops in the model, ``known``) that the on-board rules
+    can start from: a vehicle's route is kept when it has all its seed deliveries and its
+    straight ones lead it; otherwise the seed deliveries are moved to its front (a locked
+    route that lacks them leaves no room in front, and the first solution would drop
+    them)."""
+    seeded = {k for r in seed.routes for k in r}
+    out = []
+    for w, s in zip(warm, seed.routes, strict=True):
+        mine = set(s)
+        w = [k for k in w if k in known and (k not in seeded or k in mine)]
+        lead = mine & seed.straight
+        if mine <= set(w) and set(w[: len(lead)]) == lead:
+            out.append(w)
+        else:
+            out.append([*s, *(k for k in w if k not in mine)])
+    return out
+
+
 def _emergencies(tasks: list[Task], on_board: dict[str, int]) -> list[Task]:
     """The *darurat* tasks whose first stop is still ahead."""
     return [t for t in tasks if t.urgency is Urgency.DARURAT and t.id not in on_board]
@@ -411,21 +547,46 @@ def _run(
     on_first,
     emergency_delay: bool = False,
     restart: bool = True,
+    seed: _Seed | None = None,
 ):
     """Build the model for ``tasks`` and search, from ``warm`` routes when given
-    (without ``restart``, give up rather than start afresh when they no longer fit)."""
+    (without ``restart``, give up rather than start afresh when they no longer fit).
+
+    ``seed``: the on-board deliveries that have ride rules (``_on_board_seed``). The first
+    solution starts from the warm routes fitted to them (``_fit``), else from these
+    deliveries alone, before starting afresh: left to itself the first-solution heuristic
+    may put stops in front of one of them that it cannot undo, and leave the survivor out.
+    Without ``restart`` (the warm routes are a solution of this model) they are used as
+    they are."""
     built = _build(problem, tasks, on_board, emergency_delay)
     routing = built.routing
     routing.AddAtSolutionCallback(on_first)
     solution = None
-    if warm is not None and any(warm):
+    starts: list[WarmKeys] = []
+    tries = [warm]
+    if restart and seed is not None:
+        fitted = _fit(warm, seed, built.key_to_node) if warm is not None else None
+        tries = [fitted, seed.routes]
+    for keys in tries:
+        if keys is not None and any(keys) and keys not in starts:
+            starts.append(keys)
+    for n_try, keys in enumerate(starts):
+        if n_try > 0:  # a failed start leaves the model locked: build it again
+            built = _build(problem, tasks, on_board, emergency_delay)
+            routing = built.routing
+            routing.AddAtSolutionCallback(on_first)
         # The warm routes become the start of the first solution, which the first-solution
         # heuristic then completes with the tasks they lack (a later urgency stage, a request
         # added since the last plan): even a plan cut short after one solution has them.
         # Locks bind the whole search, so they are lifted before the local search starts.
         routing.CloseModelWithParameters(params)
         first = None
-        if routing.ApplyLocksToAllVehicles(_warm_routes(built, warm), False):
+        routes = _warm_routes(built, keys)
+        # Routes that do not hold even alone are not tried: the locked first-solution search
+        # would spend the whole time limit before giving up.
+        if len(starts) > 1 and routing.ReadAssignmentFromRoutes(routes, True) is None:
+            continue
+        if routing.ApplyLocksToAllVehicles(routes, False):
             once = pywrapcp.DefaultRoutingSearchParameters()
             once.CopyFrom(params)
             once.solution_limit = 1
@@ -433,12 +594,15 @@ def _run(
             routing.ApplyLocksToAllVehicles([[] for _ in problem.vehicles], False)
         if first is not None:
             solution = routing.SolveFromAssignmentWithParameters(first, params)
-        if solution is None and not restart:
+        if solution is not None:
+            break
+    if starts and solution is None:
+        if not restart:
             return built, None
-        if solution is None:  # the old routes no longer fit: start afresh
-            built = _build(problem, tasks, on_board, emergency_delay)
-            routing = built.routing
-            routing.AddAtSolutionCallback(on_first)
+        # the old routes no longer fit: start afresh
+        built = _build(problem, tasks, on_board, emergency_delay)
+        routing = built.routing
+        routing.AddAtSolutionCallback(on_first)
     if solution is None:
         if params.use_iterated_local_search:
             solution = routing.SolveWithIteratedLocalSearch(params)
@@ -518,6 +682,8 @@ def solve(
             first_at.append(time.perf_counter() - t0)
 
     warm = _keys_from_plan(problem, problem.previous) if problem.previous else None
+    # on-board deliveries with ride rules start the first solution (see _run)
+    seed = _on_board_seed(problem, on_board)
     levels = sorted({t.urgency.rank for t in tasks if t.id not in on_board})
     if not staged or warm is not None or len(levels) < 2:
         levels = [max(levels, default=2)]
@@ -533,11 +699,13 @@ def solve(
         # first solution): a warm start (re-plan, later urgency stage) uses guided local search.
         meta = metaheuristic
         if meta == ITERATED_LOCAL_SEARCH and (
-            (warm is not None and any(warm)) or not _ils_safe(stage, on_board, problem)
+            (warm is not None and any(warm))
+            or seed is not None
+            or not _ils_safe(stage, on_board, problem)
         ):
             meta = "GUIDED_LOCAL_SEARCH"
         params = _search_parameters(budget, first_solution, meta, solution_limit)
-        built, solution = _run(problem, stage, on_board, params, warm, on_first)
+        built, solution = _run(problem, stage, on_board, params, warm, on_first, seed=seed)
         if solution is not None:
             warm = _keys_from_solution(built, solution, len(problem.vehicles))
     if polish and solution is not None:

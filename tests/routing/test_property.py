@@ -62,13 +62,22 @@ def problems(draw):
     p = make_problem(pts, vehicles, tasks, ride_rule=rule)
     if draw(st.booleans()):
         transports = [t.id for t in tasks if t.is_transport and t.passengers <= vehicles[0].seats]
+        now = vehicles[0].shift.start + draw(st.integers(0, 3)) * H
+        on_board = tuple(transports[: draw(st.integers(1, 2))])
+        by_id = {t.id: t for t in tasks}
+        if sum(by_id[t].passengers for t in on_board) > vehicles[0].seats:
+            on_board = on_board[:1]
+        # when each was picked up: unknown, just now, or up to 2 h ago (often too late)
+        picked = {t: now - draw(st.sampled_from([0, 600, 1800, 7200])) for t in on_board}
+        picked = {t: at for t, at in picked.items() if draw(st.booleans())}
         p.states = [
             VehicleState(
                 "V0",
                 draw(st.integers(0, n_pts - 1)),
-                vehicles[0].shift.start + draw(st.integers(0, 3)) * H,
-                tuple(t.id for t in tasks[-1:] if t.id not in transports[:1]),
-                tuple(transports[:1]),
+                now,
+                tuple(t.id for t in tasks[-1:] if t.id not in on_board),
+                on_board,
+                picked,
             )
         ]
     return p
