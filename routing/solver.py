@@ -780,7 +780,9 @@ def _extract(problem, built: _Built, solution, tasks, on_board) -> Plan:
             route = Route(vehicle=v.id, stops=stops, distance=distance, driving=driving)
             old = prev_routes.get(v.id)
             if old is not None and done_ids:
-                route.done = [s for s in old.stops if s.task in done_ids]
+                # the previous plan's own done stops too: a re-plan warm-started from a
+                # re-plan (the quick plan, then the full search) keeps the morning's work
+                route.done = [s for s in old.done + old.stops if s.task in done_ids]
             routes.append(route)
     dropped = [t for t in tasks if t.id not in served]
     unserved = explain_dropped(problem, dropped, [t for t in tasks if t.id in served], on_board)

@@ -641,3 +641,45 @@ def test_the_planning_queue_filters_counts_and_tells_of_new_requests(
     earlier = client.get("/requests?status=open&date=2020-01-01").text
     assert new not in earlier
     assert client.get("/requests?date=31-12-2026").status_code == 422
+
+
+def test_a_mid_day_replan_knows_since_when_a_survivor_is_on_board(
+    engine, settings, day_setup, monkeypatch
+):
+    DAY, refs = day_setup
+    transport = refs[0]  # darurat, medical: pickup at the village, drop-off at the RSUD
+    tz = settings.region.tz
+    with Session(engine) as db:
+        v1 = _publish(db, settings, DAY)
+        car = report_stop(db, settings, v1, transport, "pickup", "arrived")
+        plan, _ = planning.load_body(v1)
+        route = next(r for r in plan.routes if r.vehicle == str(car))
+        token = planning.link_token(settings.secret_key, v1.id, car)
+        link, _ = planning.find_link(db, token)
+        at_nine = datetime.combine(DAY, time(9, 0), tz)
+        monkeypatch.setattr(planning, "utcnow", lambda: at_nine + timedelta(minutes=5))
+        planning.record_stop_event(
+            db,
+            link,
+            v1,
+            client_id="c-" + uuid.uuid4().hex,
+            reference=transport,
+            stop_kind="pickup",
+            status="done",
+            tz=tz,
+            happened_at=at_nine,
+        )
+        db.commit()
+        here = planning.positions_now(db, DAY, 10 * 3600, tz)[str(car)]
+        assert here.on_board == {transport} and here.picked_up_at == {transport: 9 * 3600}
+        dp = planning.build_problem(db, DAY, settings, positions={str(car): here}, now_s=10 * 3600)
+        state = next(s for s in dp.problem.states if s.vehicle == str(car))
+        assert state.pickup_times == {transport: 9 * 3600}  # her ride's limit counts from 09:00
+        # the darurat survivor on board goes straight to the hospital: the car's next stop
+        at_ten = datetime.combine(DAY, time(10, 0), tz)
+        draft = planning.plan_day(db, DAY, settings, _dispatcher(db), now=at_ten, time_limit=1.0)
+        db.commit()
+        new, _ = planning.load_body(draft)
+        mine = next(r for r in new.routes if r.vehicle == str(car))
+        assert [(s.task, s.kind.value) for s in mine.stops if s.task][0] == (transport, "delivery")
+        assert route.tasks  # the car had work before

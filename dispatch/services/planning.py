@@ -84,6 +84,7 @@ class Position:
     time: int  # seconds since midnight, local
     done: set[str] = field(default_factory=set)
     on_board: set[str] = field(default_factory=set)
+    picked_up_at: dict[str, int] = field(default_factory=dict)  # on board since (local s)
 
 
 @dataclass
@@ -297,6 +298,7 @@ def build_problem(
                     time=p.time,
                     done=tuple(sorted(p.done)),
                     on_board=tuple(sorted(t for t in p.on_board if t in reqs)),
+                    picked_up_at={t: s for t, s in p.picked_up_at.items() if t in reqs},
                 )
             )
     matrix = travel_model(settings).matrix(locations)
@@ -336,7 +338,9 @@ def stop_point(
     return (f"place:{dest.id}", dest.lat, dest.lon) if dest is not None else None
 
 
-def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position]:
+def positions_now(
+    session: Session, day: date, now_s: int, tz: tzinfo | None = None
+) -> dict[str, Position]:
     """Each vehicle's last reported stop and what it has done, from the day's stop events."""
     published = latest(session, day, PlanStatus.PUBLISHED)
     if published is None:
@@ -366,6 +370,14 @@ def positions_now(session: Session, day: date, now_s: int) -> dict[str, Position
             pos.on_board.discard(ref)
         elif e.status == "done" and e.stop_kind == "pickup":
             pos.on_board.add(ref)
+            if tz is not None:  # her ride's time limit counts from here
+                local = e.happened_at.astimezone(tz)
+                pos.picked_up_at[ref] = (
+                    (local.date() - day).days * 86400
+                    + local.hour * 3600
+                    + local.minute * 60
+                    + local.second
+                )
         # Where is the vehicle? At the place of its last reported stop.
         point = stop_point(req, e.stop_kind, places)
         if point is not None and point[1] is not None:
@@ -408,7 +420,7 @@ def plan_day(
     if now is not None:
         local = now.astimezone(settings.region.tz)
         now_s = local.hour * 3600 + local.minute * 60 + local.second
-        positions = positions_now(session, day, now_s)
+        positions = positions_now(session, day, now_s, tz)
     base = latest(session, day)
     previous = load_body(base)[0] if base is not None else None
     dp = build_problem(session, day, settings, positions=positions, previous=previous, now_s=now_s)

@@ -50,12 +50,19 @@ def test_replan_midday_keeps_done_and_delivers_on_board():
     p = day()
     plan = solve(p, time_limit=2, solution_limit=300)
     assert check(p, plan) == []
-    # pick a vehicle that carries a transport; mark its first task done if it is
-    # different, and the transport on board; the vehicle is now at the pickup.
-    route = next(r for r in plan.routes if any(s.kind.value == "pickup" for s in r.stops))
-    pick = next(s for s in route.stops if s.kind.value == "pickup")
-    done = tuple(t for t in route.tasks if t != pick.task)[:1]
-    done_ok = [t for t in done if route.tasks.index(t) < route.tasks.index(pick.task)]
+    # a vehicle at a pickup after at least one task it completed: those tasks are done,
+    # the transport picked up is on board
+    def finished_before(route, i):
+        before = {s.task for s in route.stops[:i] if s.task}
+        after = {s.task for s in route.stops[i:] if s.task}
+        return sorted(before - after)
+
+    route, pick, done_ok = next(
+        (r, s, finished_before(r, i))
+        for r in plan.routes
+        for i, s in enumerate(r.stops)
+        if s.kind.value == "pickup" and finished_before(r, i)
+    )
     state = VehicleState(route.vehicle, pick.location, pick.departure, tuple(done_ok), (pick.task,))
     p.states = [state]
     p.previous = plan
@@ -70,7 +77,12 @@ def test_replan_midday_keeps_done_and_delivers_on_board():
     served = {t for r in replan.routes for t in r.tasks}
     assert not served & set(done_ok)
     assert not {u.task for u in replan.unserved} & set(done_ok)
-    assert [s.task for s in new.done] == list(done_ok)
+    assert done_ok and sorted({s.task for s in new.done}) == done_ok
+    # warm-started from the re-plan itself (the service's quick plan, then the full search)
+    p.previous = replan
+    again = solve(p, time_limit=2, solution_limit=300)
+    later = next(r for r in again.routes if r.vehicle == route.vehicle)
+    assert sorted({s.task for s in later.done}) == done_ok
 
 
 def test_on_board_passenger_stays_on_that_vehicle():
