@@ -267,3 +267,23 @@ def test_reaching_an_emergency_sooner_never_costs_a_served_request():
     plan = solved(p)
     assert plan.unserved == []
     assert [t for t, _ in seq(plan)] == ["t", "d"]
+
+
+def test_darurat_goes_straight_even_where_a_stop_on_the_way_costs_no_ride_time():
+    # A stop exactly on the way, with no time on site and a window that opens as the car
+    # passes: the ride limit (the direct trip for an emergency) cannot tell the detour
+    # apart, only the straight-there rule forbids it.
+    from routing.model import Vehicle
+
+    pts = [(20, 0), (0, 0), (10, 0), (20, 0)]  # depot, pickup, on the way, hospital
+    tasks = [
+        Task("D", Stop(1, 0), Stop(3, 0), 1, urgency=Urgency.DARURAT),
+        Task("C", Stop(2, 0, TimeWindow(7 * H + 25 * 60, 7 * H + 35 * 60)), None, 0),
+    ]
+    p = make_problem(pts, [Vehicle("V1", 5, 0, 0, TimeWindow(7 * H, 17 * H))], tasks)
+    s = seq(solved(p))
+    assert s[s.index(("D", "pickup")) + 1] == ("D", "delivery")
+    detour = [replace(tasks[0], allow_detour=True), tasks[1]]
+    p2 = make_problem(pts, [Vehicle("V1", 5, 0, 0, TimeWindow(7 * H, 17 * H))], detour)
+    s2 = seq(solved(p2))
+    assert s2[s2.index(("D", "pickup")) + 1] == ("C", "visit")  # what it would do otherwise

@@ -50,6 +50,7 @@ def test_replan_midday_keeps_done_and_delivers_on_board():
     p = day()
     plan = solve(p, time_limit=2, solution_limit=300)
     assert check(p, plan) == []
+
     # a vehicle at a pickup after at least one task it completed: those tasks are done,
     # the transport picked up is on board
     def finished_before(route, i):
