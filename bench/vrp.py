@@ -79,12 +79,19 @@ def to_problem(inst: Instance) -> Problem:
     return Problem(locs, TravelMatrix(m, m, "euclid-ceil"), vehicles, tasks)
 
 
-def run_ours(inst: Instance, time_limit: float, first_solution: str) -> dict:
+def run_ours(
+    inst: Instance, time_limit: float, first_solution: str, deterministic: bool = False
+) -> dict:
     from routing.solver import solve
 
     problem = to_problem(inst)
     t0 = time.perf_counter()
-    plan = solve(problem, time_limit=time_limit, first_solution=first_solution)
+    plan = solve(
+        problem,
+        time_limit=time_limit,
+        first_solution=first_solution,
+        deterministic=deterministic,
+    )
     secs = time.perf_counter() - t0
     routes = [[s.location for s in r.stops if s.task is not None] for r in plan.routes]
     return {"routes": routes, "seconds": secs, "first_seconds": plan.first_solution_seconds}
@@ -219,7 +226,7 @@ def bench_classic(kind: str, args) -> list[dict]:
         for solver in args.solver:
             try:
                 if solver == "ours":
-                    out = run_ours(inst, args.time_limit, args.first_solution)
+                    out = run_ours(inst, args.time_limit, args.first_solution, args.deterministic)
                 else:
                     out = RUNNERS[solver](inst, args.time_limit)
             except ImportError as e:
@@ -501,7 +508,10 @@ def bench_kukar(args) -> list[dict]:
                         problem = no_ride_rule(problem)
                     t0 = time.perf_counter()
                     plan = solve(
-                        problem, time_limit=args.time_limit, first_solution=args.first_solution
+                        problem,
+                        time_limit=args.time_limit,
+                        first_solution=args.first_solution,
+                        deterministic=args.deterministic,
                     )
                     secs = time.perf_counter() - t0
                     first = plan.first_solution_seconds
@@ -613,6 +623,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--instances", type=lambda s: [x.strip() for x in s.split(",") if x.strip()])
     ap.add_argument("--solver", type=lambda s: [x.strip() for x in s.split(",")], default=["ours"])
     ap.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
+    ap.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="ours with the product's default: the time limit as a fixed amount of search "
+        "(same plan every run); without, the clock stops it, as it stops the peers",
+    )
     args = ap.parse_args(argv)
     to_stdout = args.json == "-"
     if to_stdout:

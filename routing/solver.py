@@ -24,6 +24,7 @@ of the route, i.e. the visit loads them for the trip back to the depot.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -408,7 +409,7 @@ def _build(
 
 
 def _search_parameters(
-    time_limit: float, first_solution: str, metaheuristic: str, solution_limit: int | None
+    time_limit: float, solution_limit: int | None, first_solution: str, metaheuristic: str
 ):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(
@@ -622,6 +623,24 @@ def _ils_safe(tasks: list[Task], on_board: dict[str, int], problem: Problem) -> 
     return stops >= max(ILS_MIN_STOPS, 2 * len(problem.vehicles))
 
 
+# Deterministic effort. OR-Tools counts the solutions its search accepts; on the reference
+# machine (2 cores, tests/bench run here) guided local search accepts about
+# GLS_RATE / n**1.5 a second and iterated local search about ILS_RATE / n**1.15, n the tasks
+# of the stage (measured on the Kukar days and Solomon: GLS 2 100/s at n=4, 100 at 32,
+# 20-28 at 72, 9-15 at 127; ILS 550-630 at 13-16, 61-93 at 100). A stage's share of the time
+# limit becomes that many solutions; the clock only caps it at TIME_CAP times the share.
+GLS_RATE = 16_950
+ILS_RATE = 12_050
+TIME_CAP = 3.0
+
+
+def search_work(seconds: float, n: int, metaheuristic: str) -> int:
+    """The solutions a search of ``seconds`` accepts on the reference machine."""
+    n = max(n, 1)
+    rate = ILS_RATE / n**1.15 if metaheuristic == ITERATED_LOCAL_SEARCH else GLS_RATE / n**1.5
+    return max(1, math.ceil(seconds * rate))
+
+
 # Share of the time limit per stage when urgencies are solved one after the other.
 STAGE_SHARES = {1: [1.0], 2: [0.3, 0.7], 3: [0.15, 0.25, 0.6]}
 # Share of the time limit for the last search, which brings the emergencies forward. It runs
@@ -638,12 +657,16 @@ def solve(
     metaheuristic: str = METAHEURISTIC_DEFAULT,
     solution_limit: int | None = None,
     staged: bool = True,
+    deterministic: bool = True,
 ) -> Plan:
     """Plan the day.
 
-    ``time_limit`` (seconds) bounds the search. Guided local search stops at the time
-    limit, so two runs are identical only when they stop at the same point: pass
-    ``solution_limit`` for bit-for-bit reproducible plans (the tests do).
+    ``time_limit`` (seconds) sets the search effort. With ``deterministic`` (default) it
+    becomes a fixed amount of search (see ``search_work``), so the same input and time
+    limit give the same plan, however busy the machine; the search then takes about the
+    time limit on this project's 2-core reference machine, and stops at ``TIME_CAP`` times
+    it whatever happens. Without, the clock stops each stage (the benchmarks compare solvers
+    at equal wall time so). ``solution_limit`` sets the effort directly instead.
 
     With ``staged`` (default) and more than one urgency among the tasks, the day is solved
     by urgency: first the *darurat* tasks alone, then with *segera* added, warm-started
@@ -690,11 +713,19 @@ def solve(
     shares = STAGE_SHARES[len(levels)]
     polish = bool(_emergencies(tasks, on_board))
     search_time = time_limit * (1 - EMERGENCY_POLISH_SHARE) if polish else time_limit
+    by_clock = not deterministic and solution_limit is None
+
+    def limits(seconds: float, n: int, meta: str) -> tuple[float, int | None]:
+        if solution_limit is not None or by_clock:
+            return seconds, solution_limit
+        return seconds * TIME_CAP, search_work(seconds, n, meta)
+
     built = solution = None
     for level, share in zip(levels, shares, strict=True):
         stage = [t for t in tasks if t.urgency.rank <= level or t.id in on_board]
         left = search_time - (time.perf_counter() - t0)
-        budget = max(0.01, left if level == levels[-1] else search_time * share)
+        last = level == levels[-1]
+        budget = max(0.01, left if last and by_clock else search_time * share)
         # Iterated local search cannot start from given routes (OR-Tools 9.15 builds its own
         # first solution): a warm start (re-plan, later urgency stage) uses guided local search.
         meta = metaheuristic
@@ -704,15 +735,17 @@ def solve(
             or not _ils_safe(stage, on_board, problem)
         ):
             meta = "GUIDED_LOCAL_SEARCH"
-        params = _search_parameters(budget, first_solution, meta, solution_limit)
+        params = _search_parameters(*limits(budget, len(stage), meta), first_solution, meta)
         built, solution = _run(problem, stage, on_board, params, warm, on_first, seed=seed)
         if solution is not None:
             warm = _keys_from_solution(built, solution, len(problem.vehicles))
     if polish and solution is not None:
         # The emergencies as early as the day allows, for the requests now served: the
         # penalties exceed every delay cost, so this never serves fewer.
-        left = max(0.01, time_limit - (time.perf_counter() - t0))
-        params = _search_parameters(left, first_solution, "GUIDED_LOCAL_SEARCH", solution_limit)
+        left = time_limit - (time.perf_counter() - t0)
+        budget = max(0.01, left if by_clock else time_limit * EMERGENCY_POLISH_SHARE)
+        gls = "GUIDED_LOCAL_SEARCH"
+        params = _search_parameters(*limits(budget, len(tasks), gls), first_solution, gls)
         b2, s2 = _run(problem, tasks, on_board, params, warm, on_first, True, restart=False)
         if s2 is not None:
             built, solution = b2, s2

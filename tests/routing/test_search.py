@@ -74,3 +74,33 @@ def test_fewer_stops_than_vehicles_returns_within_the_time_limit():
         capture_output=True,
     )
     assert out.returncode == 0, out.stderr.decode()[-2000:]
+
+
+def _mixed_day(seed: int = 5, n: int = 80):
+    """Visits and transports of every urgency, more than the fleet can serve."""
+    from routing.model import Urgency
+
+    rng = random.Random(seed)
+    pts = [(0.0, 0.0), (2.0, 1.0)] + [
+        (rng.uniform(-45, 45), rng.uniform(-45, 45)) for _ in range(n)
+    ]
+    tasks = []
+    for i in range(n):
+        urgency = rng.choice(list(Urgency))
+        here = Stop(2 + i, 900)
+        if rng.random() < 0.6:
+            tasks.append(Task(f"t{i}", here, Stop(1, 300), 1 + i % 3, urgency=urgency))
+        else:
+            tasks.append(Task(f"t{i}", here, None, 0, urgency=urgency))
+    return make_problem(pts, [car(f"V{k}") for k in range(1, 6)], tasks)
+
+
+def test_the_same_input_and_time_limit_give_the_same_plan():
+    """No solution limit: the time limit is turned into a fixed amount of search, so a
+    dispatcher planning the same day twice gets the same plan, however busy the server."""
+    p = _mixed_day()
+    one = solve(p, time_limit=1.0)
+    two = solve(p, time_limit=1.0)
+    assert order(one) == order(two)
+    assert [(u.task, u.reason) for u in one.unserved] == [(u.task, u.reason) for u in two.unserved]
+    assert check(p, one) == []
