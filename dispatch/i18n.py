@@ -396,6 +396,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "id": "Belum menerima tautan rute hari ini? Hubungi dispatcher di kantor.",
         "en": "No route link for today yet? Call the dispatcher at the office.",
     },
+    "home_driver_routes": {
+        "id": "Rute Anda hari ini dan besok",
+        "en": "Your routes today and tomorrow",
+    },
+    "home_driver_route": {
+        "id": "{vehicle} · {n} perhentian · berangkat {start} · versi {version}",
+        "en": "{vehicle} · {n} stops · leaves at {start} · version {version}",
+    },
+    "day_today": {"id": "Hari ini", "en": "Today"},
+    "day_tomorrow": {"id": "Besok", "en": "Tomorrow"},
     "created_at": {"id": "Dibuat", "en": "Created"},
     "error": {"id": "Kesalahan", "en": "Error"},
 }
@@ -671,6 +681,18 @@ CATALOG.update(
             "en": "left for more urgent requests",
         },
         "why_no_capacity": {"id": "armada penuh hari ini", "en": "the fleet is full today"},
+        "why_driving_limit": {
+            "id": "melebihi batas waktu mengemudi kendaraan",
+            "en": "over the vehicle's maximum driving time",
+        },
+        "why_window_passed": {
+            "id": "waktu yang diminta sudah lewat",
+            "en": "the requested time has already passed",
+        },
+        "why_search_stopped": {
+            "id": "masih muat: rencanakan ulang dengan waktu lebih lama",
+            "en": "it would still fit: plan again with more time",
+        },
         "skipped": {"id": "Tidak ikut direncanakan", "en": "Not planned"},
         "skip_excluded": {"id": "ditunda", "en": "left out"},
         "skip_unverified": {"id": "belum diverifikasi", "en": "unverified"},
@@ -681,6 +703,25 @@ CATALOG.update(
         "open_route": {"id": "Buka rute", "en": "Open route"},
         "offline_map": {"id": "Peta offline", "en": "Offline map"},
         "a4_sheet": {"id": "Lembar A4", "en": "A4 sheet"},
+        "driver_of": {"id": "Pengemudi {vehicle}", "en": "Driver of {vehicle}"},
+        "driver_is": {"id": "Pengemudi: {name}", "en": "Driver: {name}"},
+        "driver_none": {"id": "Pengemudi: —", "en": "Driver: —"},
+        "drivers_hint": {
+            "id": "Pilih pengemudi tiap mobil (boleh —): namanya tercetak di lembar A4 dan "
+            "rutenya muncul di beranda pengemudi itu.",
+            "en": "Choose each car's driver (— allowed): the name is printed on the A4 sheet "
+            "and the route shows on that driver's home page.",
+        },
+        "driver_invalid": {
+            "id": "Pengemudi #{id} bukan pengguna aktif dengan peran pengemudi. Muat ulang "
+            "halaman dan pilih lagi.",
+            "en": "Driver #{id} is not an active user with role driver. Reload the page and "
+            "choose again.",
+        },
+        "driver_twice": {
+            "id": "{name} dipilih untuk dua mobil: satu pengemudi hanya untuk satu mobil.",
+            "en": "{name} is chosen for two cars: one driver drives one car.",
+        },
         "close_day": {
             "id": "Tutup hari: kembalikan yang belum selesai ke antrean",
             "en": "Close the day: unfinished requests back to the queue",
@@ -740,6 +781,10 @@ CATALOG.update(
         "link_expired": {
             "id": "Tautan rute sudah kedaluwarsa.",
             "en": "The route link has expired.",
+        },
+        "link_expired_page": {
+            "id": "Tautan rute ini berakhir {at}. Minta tautan baru ke kantor bila masih di jalan.",
+            "en": "This route link ended {at}. Ask the office for a new one if still on the road.",
         },
         "route_withdrawn": {
             "id": "Rute ini dibatalkan oleh dispatcher — jangan dilanjutkan. Hubungi kantor.",

@@ -356,6 +356,8 @@ class DriverLink(SQLModel, table=True):
     plan_id: int = Field(foreign_key="day_plan.id", index=True)
     vehicle_id: int = Field(foreign_key="vehicle.id")
     expires_at: datetime = _ts()
+    # who drives the car on this route, chosen at publishing (None: not said)
+    driver_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
 
 class StopEvent(SQLModel, table=True):

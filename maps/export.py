@@ -52,6 +52,8 @@ def route_gpx(view: PlanView, vehicle_id: str) -> str:
     meta = ET.SubElement(gpx, f"{{{GPX_NS}}}metadata")
     title = f"Rute {vinfo.title}" + (f" {view.day.isoformat()}" if view.day else "")
     ET.SubElement(meta, f"{{{GPX_NS}}}name").text = title
+    if vinfo.driver:  # GPX 1.1: <desc> follows <name>
+        ET.SubElement(meta, f"{{{GPX_NS}}}desc").text = f"Sopir: {vinfo.driver}"
     seen: set[tuple[float, float, int]] = set()
     for r in rows:
         key = (r.lat, r.lon, r.number)

@@ -213,8 +213,11 @@ def test_reports_kept_in_the_phone_count_after_the_link_expired(engine, settings
     next_morning = datetime(day.year, day.month, day.day, 8, 0, tzinfo=tz) + timedelta(days=1)
     assert expires < next_morning
     clock(next_morning.astimezone(UTC))
-    # Viewing the route is refused...
-    assert client.get(f"/r/{token}").status_code == 422
+    # Viewing the route is refused: the page says the link ended, in the driver's language,
+    # shows no stops, and still sends the marks kept in the phone...
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 410 and "Tautan rute ini berakhir" in page.text
+    assert '<li class="stop' not in page.text and "/events" in page.text
     assert client.get(f"/r/{token}/sheet").status_code == 422
     # ... but the visit marked done during the shift, sent now, counts (once).
     report = _report(visit, "visit", "done", during_shift)
@@ -417,3 +420,22 @@ def test_the_passengers_picked_up_are_kept_in_the_phone_and_sent_with_the_mark(
     with Session(engine) as db:
         stored = db.exec(select(StopEvent).where(StopEvent.client_id == kept[0]["client_id"])).one()
     assert (stored.status, stored.passengers) == ("done", 2)
+
+
+def test_opening_a_route_or_its_downloads_is_audited_without_values(engine, settings, client):
+    from dispatch.models import AuditLog
+
+    _day, (visit,), tokens = _publish(engine, settings, [{"kind": "visit"}])
+    token = tokens[visit]
+    assert client.get(f"/r/{token}").status_code == 200
+    assert client.get(f"/r/{token}/sheet").status_code == 200
+    with Session(engine) as db:
+        rows = db.exec(
+            select(AuditLog)
+            .where(AuditLog.entity == "driver_link", AuditLog.action == "view")
+            .order_by(AuditLog.id.desc())
+            .limit(2)
+        ).all()
+    assert sorted(r.fields for r in rows) == ["route_page", "sheet"]
+    assert all(token not in (r.entity_id or "") for r in rows)  # never the link itself
+    assert all("+62" not in str(r.fields) for r in rows)

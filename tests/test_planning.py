@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import Session, select
@@ -641,6 +642,153 @@ def test_the_planning_queue_filters_counts_and_tells_of_new_requests(
     earlier = client.get("/requests?status=open&date=2020-01-01").text
     assert new not in earlier
     assert client.get("/requests?date=31-12-2026").status_code == 422
+
+
+def _new_driver(db: Session, full_name: str = "") -> SimpleNamespace:
+    """A driver of the test's own (the demo drivers are shared with other tests)."""
+    from dispatch.services.users import create_user
+
+    user = create_user(
+        db, "driver.t" + uuid.uuid4().hex[:8], "driver-demo-2026", "driver", full_name=full_name
+    )
+    db.commit()
+    return SimpleNamespace(id=user.id, username=user.username, full_name=user.full_name)
+
+
+def _cars_on_routes(db: Session, record: DayPlan) -> list[int]:
+    return [int(r.vehicle) for r in planning.load_body(record)[0].routes if r.tasks]
+
+
+def _lock(db: Session, day: date, refs: list[str], cars: list[int]) -> None:
+    """Each request in `refs` locked to the car of the same place in `cars`."""
+    for ref, car in zip(refs, cars, strict=True):
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        db.add(Assignment(day=day, request_id=req.id, vehicle_id=car))
+    db.commit()
+
+
+def test_the_driver_chosen_per_car_at_publishing_is_on_the_sheet_and_the_link_cards(
+    engine, settings, client, day_setup
+):
+    DAY, refs = day_setup
+    day = DAY.isoformat()
+    with Session(engine) as db:
+        first = _new_driver(db, "Rudi Hartawan " + uuid.uuid4().hex[:4])
+        second = _new_driver(db)  # no full name: the username stands in
+        active = [v.id for v in db.exec(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id))]
+        _lock(db, DAY, [refs[0], refs[2]], active[:2])  # two cars on the road
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        db.commit()
+        cars = _cars_on_routes(db, planning.latest(db, DAY))
+    assert set(active[:2]) <= set(cars)
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={day}").text
+    for car in cars:  # a choice per car on the routes: nobody chosen yet
+        select_ = page[page.index(f'name="driver_{car}"') :].split("</select>")[0]
+        assert '<option value="">—</option>' in select_ and "selected" not in select_
+        assert f'<option value="{first.id}" >{first.full_name}</option>' in select_
+    choice = {f"driver_{car}": "" for car in cars}  # "—" for a third car, if any
+    choice[f"driver_{cars[0]}"] = str(first.id)
+    choice[f"driver_{cars[1]}"] = str(second.id)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    sent = client.post(
+        f"/plan/{day}/publish",
+        data={"csrf_token": csrf_of(page), "version": version, **choice},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text[:300]
+    with Session(engine) as db:
+        published = planning.latest(db, DAY, PlanStatus.PUBLISHED)
+        chosen = planning.chosen_drivers(db, published.id)
+    assert chosen == {cars[0]: first.id, cars[1]: second.id}
+    tokens = {car: planning.link_token(settings.secret_key, published.id, car) for car in cars}
+    # The A4 sheet prints the driver where it says "Sopir"; the map, GPX and GeoJSON too.
+    sheet = client.get(f"/r/{tokens[cars[0]]}/sheet").text
+    assert f"<span>Sopir</span><b>{first.full_name}</b>" in sheet
+    for kind in ("map", "gpx", "geojson"):
+        assert first.full_name in client.get(f"/r/{tokens[cars[0]]}/{kind}").text, kind
+    sheet = client.get(f"/r/{tokens[cars[1]]}/sheet").text
+    assert f"<span>Sopir</span><b>{second.username}</b>" in sheet
+    assert first.full_name not in sheet
+    for car in cars[2:]:
+        assert "<span>Sopir</span><b>—</b>" in client.get(f"/r/{tokens[car]}/sheet").text
+    # The planning page's link cards say who drives; the choice is not offered again.
+    page = client.get(f"/plan?day={day}").text
+    assert f"Pengemudi: {first.full_name}" in page and f"Pengemudi: {second.username}" in page
+    assert page.count("data-driver") == len(cars) and 'name="driver_' not in page
+    client.cookies.set("lang", "en")
+    assert f"Driver: {first.full_name}" in client.get(f"/plan?day={day}").text
+
+
+def test_a_republished_day_offers_and_keeps_each_car_s_driver(engine, settings, client, day_setup):
+    DAY, refs = day_setup
+    with Session(engine) as db:
+        driver = _new_driver(db, "Joko Pengemudi " + uuid.uuid4().hex[:4])
+        car = db.exec(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id)).first().id
+        _lock(db, DAY, refs[:1], [car])
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        v1 = planning.publish(db, DAY, settings, _dispatcher(db), None, drivers={car: driver.id})
+        db.commit()
+        assert planning.chosen_drivers(db, v1.id) == {car: driver.id}
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        db.commit()
+    # Planned again: the next publish offers the car's driver of v1, chosen.
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={DAY.isoformat()}").text
+    select_ = page[page.index(f'name="driver_{car}"') :].split("</select>")[0]
+    assert f'<option value="{driver.id}" selected>' in select_
+    with Session(engine) as db:  # published with no choice made (the command line): kept
+        v2 = planning.publish(db, DAY, settings, _dispatcher(db), None)
+        db.commit()
+        assert planning.chosen_drivers(db, v2.id) == {car: driver.id}
+    token = planning.link_token(settings.secret_key, v2.id, car)
+    assert driver.full_name in client.get(f"/r/{token}/sheet").text
+
+
+def test_publishing_refuses_a_driver_who_is_not_an_active_driver(
+    engine, settings, client, day_setup
+):
+    from dispatch.services.users import set_active
+
+    DAY, refs = day_setup
+    day = DAY.isoformat()
+    with Session(engine) as db:
+        retired = _new_driver(db, "Sopir Pensiun")
+        set_active(db, retired.username, False)
+        keen = _new_driver(db, "Sopir Rajin")
+        dispatcher_id = _dispatcher(db).id
+        planning.plan_day(db, DAY, settings, _dispatcher(db), time_limit=1.0)
+        db.commit()
+        car = _cars_on_routes(db, planning.latest(db, DAY))[0]
+        others = [v.id for v in db.exec(select(Vehicle)) if v.id != car]
+    login(client, "dispatcher")
+    page = client.get(f"/plan?day={day}").text
+    choices = page[page.index('id="drivers"') :].split("</fieldset>")[0]
+    assert f'value="{keen.id}"' in choices
+    assert f'value="{retired.id}"' not in choices and f'value="{dispatcher_id}"' not in choices
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    form = {"csrf_token": csrf_of(page), "version": version}
+    for value in (str(dispatcher_id), str(retired.id), "99999999", str(10**12), "-3"):
+        r = client.post(f"/plan/{day}/publish", data={**form, f"driver_{car}": value})
+        assert r.status_code == 422, (value, r.status_code)
+        assert "bukan pengguna aktif dengan peran pengemudi" in r.text, value
+    for data in ({f"driver_{car}": "abc"}, {"driver_x": str(keen.id)}):
+        r = client.post(f"/plan/{day}/publish", data={**form, **data})
+        assert r.status_code == 422 and "Isian tidak valid" in r.text, data
+    twice = {f"driver_{car}": str(keen.id), f"driver_{others[0]}": str(keen.id)}
+    r = client.post(f"/plan/{day}/publish", data={**form, **twice})
+    assert r.status_code == 422 and "dipilih untuk dua mobil" in r.text
+    client.cookies.set("lang", "en")
+    r = client.post(f"/plan/{day}/publish", data={**form, f"driver_{car}": str(retired.id)})
+    assert r.status_code == 422 and "is not an active user with role driver" in r.text
+    with Session(engine) as db:
+        assert planning.latest(db, DAY, PlanStatus.PUBLISHED) is None
+    ok = client.post(
+        f"/plan/{day}/publish",
+        data={**form, f"driver_{car}": str(keen.id)},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
 
 
 def test_a_mid_day_replan_knows_since_when_a_survivor_is_on_board(

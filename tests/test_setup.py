@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from alembic import command as alembic_command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -56,9 +57,36 @@ def test_migrations_from_empty_on_postgresql():
     try:
         migrate(engine)
         _assert_migrated(engine)
+        _driver_of_the_link_round_trip(engine)
     finally:
         engine.dispose()
         drop()
+
+
+def _driver_of_the_link_round_trip(engine) -> None:
+    """0006 (the driver chosen for a car's link) goes down and up again cleanly."""
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("driver_link")}
+
+    assert "driver_id" in columns()
+    alembic_command.downgrade(alembic_config(engine), "0005")
+    assert "driver_id" not in columns()
+    assert not any(k["name"] == "fk_driver_link_driver_id_user" for k in _fks(engine))
+    migrate(engine)
+    assert "driver_id" in columns()
+    assert any(k["referred_table"] == "user" for k in _fks(engine))
+    _assert_migrated(engine)
+
+
+def _fks(engine) -> list[dict]:
+    return inspect(engine).get_foreign_keys("driver_link")
+
+
+def test_the_driver_of_a_link_migrates_down_and_up_on_sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    migrate(engine)
+    _driver_of_the_link_round_trip(engine)
 
 
 def _counts(engine) -> dict[str, int]:

@@ -31,6 +31,7 @@ from dispatch.models import (
     RequestEvent,
     RequestKind,
     RequestStatus,
+    Role,
     StopEvent,
     User,
     Vehicle,
@@ -507,13 +508,57 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def active_drivers(session: Session) -> list[User]:
+    """Who may be chosen to drive a car: the active users with role driver."""
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role == Role.DRIVER, User.active.is_(True))
+            .order_by(User.full_name, User.username)
+        )
+    )
+
+
+def driver_name(user: User | None) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def chosen_drivers(session: Session, plan_id: int) -> dict[int, int]:
+    """The drivers chosen for a published plan's cars: vehicle id -> user id."""
+    links = session.exec(select(DriverLink).where(DriverLink.plan_id == plan_id))
+    return {link.vehicle_id: link.driver_id for link in links if link.driver_id is not None}
+
+
+def _check_drivers(session: Session, drivers: dict[int, int | None]) -> dict[int, int]:
+    """The chosen drivers, each an active user with role driver and on one car only."""
+    out: dict[int, int] = {}
+    for vehicle_id, user_id in drivers.items():
+        if user_id is None:
+            continue
+        # (a number beyond the column's range is no user; PostgreSQL would refuse the query)
+        user = session.get(User, user_id) if 0 < user_id < 2**31 else None
+        if user is None or user.role != Role.DRIVER or not user.active:
+            raise UserError("driver_invalid", id=user_id)
+        if user_id in out.values():
+            raise UserError("driver_twice", name=driver_name(user))
+        out[vehicle_id] = user_id
+    return out
+
+
 def publish(
-    session: Session, day: date, settings: Settings, actor: User, expected_version: int | None
+    session: Session,
+    day: date,
+    settings: Settings,
+    actor: User,
+    expected_version: int | None,
+    drivers: dict[int, int | None] | None = None,
 ) -> DayPlan:
     """Freeze the day's newest plan as its next numbered version; links for each driver.
 
     Only the newest, and only while nothing was changed since it was planned (a lock, a
-    request left out, another publish): an older plan would silently undo those changes."""
+    request left out, another publish): an older plan would silently undo those changes.
+    `drivers` names who drives each car (vehicle id -> user id, None for nobody said); left
+    out (None), each car keeps the driver of the day's previous version, if still active."""
     draft = latest(session, day)
     if draft is None or draft.status != PlanStatus.DRAFT:
         raise UserError("no_draft")
@@ -521,6 +566,13 @@ def publish(
         raise Conflict("plan_changed", day=day.isoformat())
     if is_stale(session, draft):
         raise Conflict("plan_stale", day=day.isoformat())
+    if drivers is None:
+        before = latest(session, day, PlanStatus.PUBLISHED)
+        kept = chosen_drivers(session, before.id) if before is not None else {}
+        still = {u.id for u in active_drivers(session)}
+        drivers = {v: u for v, u in kept.items() if u in still}
+    else:
+        drivers = _check_drivers(session, drivers)
     bump_day(session, day, expected_version, actor)
     previous = latest(session, day, PlanStatus.PUBLISHED)
     number = 1
@@ -546,7 +598,11 @@ def publish(
         token = link_token(settings.secret_key, draft.id, vehicle.id)
         session.add(
             DriverLink(
-                id=_digest(token), plan_id=draft.id, vehicle_id=vehicle.id, expires_at=expires
+                id=_digest(token),
+                plan_id=draft.id,
+                vehicle_id=vehicle.id,
+                expires_at=expires,
+                driver_id=drivers.get(vehicle.id),
             )
         )
         served.update(route.tasks)
@@ -564,7 +620,8 @@ def publish(
             change_status(
                 session, req, RequestStatus.TRIAGED, actor=actor, note=f"tidak ada di {version}"
             )
-    audit.record(session, "publish", "day_plan", draft.id, actor=actor, fields=("version",))
+    fields = ("version", "driver") if drivers else ("version",)
+    audit.record(session, "publish", "day_plan", draft.id, actor=actor, fields=fields)
     return draft
 
 

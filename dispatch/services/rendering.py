@@ -19,14 +19,16 @@ from dispatch.config import Settings
 from dispatch.models import (
     DayPlan,
     District,
+    DriverLink,
     Place,
     Request,
     RequestStatus,
     StopEvent,
+    User,
     Vehicle,
     Village,
 )
-from dispatch.services.planning import hhmm, latest, load_body, seconds_of
+from dispatch.services.planning import driver_name, hhmm, latest, load_body, seconds_of
 from dispatch.services.planning import open_requests as open_requests_of
 from routing import Location, TimeWindow, Urgency
 
@@ -166,6 +168,15 @@ def plan_view(
 
     ids = list(body["tasks"].values())
     reqs = session.exec(select(Request).where(Request.id.in_(ids))).all() if ids else []
+    # who drives each car, as chosen when this version was published (a draft has none)
+    drivers = {
+        vehicle_id: driver_name(user)
+        for vehicle_id, user in session.exec(
+            select(DriverLink.vehicle_id, User)
+            .join(User, User.id == DriverLink.driver_id)
+            .where(DriverLink.plan_id == record.id)
+        )
+    }
     vehicles = []
     for route in plan.routes:
         v = session.get(Vehicle, int(route.vehicle))
@@ -175,6 +186,7 @@ def plan_view(
                     id=route.vehicle,
                     name=v.name,
                     plate=v.plate,
+                    driver=drivers.get(v.id, ""),
                     shift=TimeWindow(seconds_of(v.shift_start), seconds_of(v.shift_end)),
                 )
             )

@@ -12,11 +12,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from dispatch import audit
 from dispatch.errors import NotFound, UserError
 from dispatch.i18n import translate
 from dispatch.models import PlanStatus, Vehicle, utcnow
 from dispatch.services import planning
-from dispatch.web.deps import get_db, lang_of, public, settings_of
+from dispatch.web.deps import client_of, get_db, lang_of, public, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
@@ -33,10 +34,11 @@ def _link(db: Session, request: Request, token: str):
     return link, plan
 
 
-def _withdrawn(request: Request, token: str, vehicle: Vehicle, plan):
+def _withdrawn(request: Request, token: str, vehicle: Vehicle, plan, expired_at=None):
     """The page for a route taken away from its car in a newer version (no newer route for
-    that car): it says so, in the driver's language, and still sends the marks kept in the
-    phone (reports on an earlier version count: they describe what happened)."""
+    that car), or whose link has expired: it says so, in the driver's language, and still
+    sends the marks kept in the phone (reports on an earlier version count: they describe
+    what happened; late ones are taken for a week)."""
     response = render(
         request,
         "driver.html",
@@ -48,7 +50,8 @@ def _withdrawn(request: Request, token: str, vehicle: Vehicle, plan):
         stops_json="[]",
         updated_from=None,
         changes=None,
-        withdrawn=True,
+        withdrawn=expired_at is None,
+        expired_at=expired_at,
     )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -57,6 +60,10 @@ def _withdrawn(request: Request, token: str, vehicle: Vehicle, plan):
 
 @router.get("/r/{token}")
 def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=Depends(public)):
+    found = planning.find_link(db, token)
+    if found is not None and found[0].expires_at <= utcnow():
+        link, plan = found
+        return _withdrawn(request, token, db.get(Vehicle, link.vehicle_id), plan, link.expires_at)
     link, plan = _link(db, request, token)
     if plan.status == PlanStatus.SUPERSEDED:
         newer = planning.newer_link(db, settings_of(request), plan, link.vehicle_id)
@@ -84,8 +91,16 @@ def driver_page(token: str, request: Request, db: Session = Depends(get_db), _p=
         updated_from=updated_from if changes is not None else None,
         changes=changes,
     )
+    _audit_view(db, request, link, "route_page")
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _audit_view(db: Session, request: Request, link, what: str) -> None:
+    """A route shows contact phones and places: each opening is audited like a view of a
+    request's details (which link and what, from where; never the values)."""
+    audit.record(db, "view", "driver_link", link.id[:12], client=client_of(request), fields=(what,))
+    db.commit()
 
 
 class StopReport(BaseModel):
@@ -172,6 +187,7 @@ def driver_download(token: str, kind: str, request: Request, db: Session = Depen
         )
     except KeyError:
         raise NotFound("not_found") from None
+    _audit_view(db, request, link, kind)
     return Response(
         content,
         media_type=media,

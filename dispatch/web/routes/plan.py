@@ -195,6 +195,10 @@ def plan_page(
     ]
     links = []
     published = planning.latest(db, d, PlanStatus.PUBLISHED)
+    drivers = planning.active_drivers(db)
+    # who drives each car in the current version: the cards say it, the next publish keeps it
+    chosen = planning.chosen_drivers(db, published.id) if published is not None else {}
+    chosen_users = {u.id: u for u in db.exec(select(User).where(User.id.in_(chosen.values())))}
     if published is not None:
         secret = settings_of(request).secret_key
         base = str(request.base_url).rstrip("/")
@@ -206,6 +210,9 @@ def plan_page(
                 links.append(
                     {
                         "vehicle": r["vehicle"],
+                        "driver": planning.driver_name(
+                            chosen_users.get(chosen.get(int(r["vehicle_id"])))
+                        ),
                         "url": f"{base}/r/{token}",
                         "token": token,
                         "expires": expires,
@@ -251,6 +258,8 @@ def plan_page(
         view=view,
         open_reqs=open_reqs,
         links=links,
+        drivers=drivers,
+        chosen=chosen,
         vehicles=vehicles,
         view_json=json.dumps(view),
     )
@@ -316,6 +325,23 @@ def plan_assign(
     return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
 
 
+def _drivers_of(form: FormData) -> dict[int, int | None] | None:
+    """Each car's driver from the publish form (`driver_<vehicle id>`: a user id, or blank
+    for none); None when the form has no such field (the previous version's are kept)."""
+    names = [k for k in form if k.startswith("driver_")]
+    if not names:
+        return None
+    if len(names) > 100:
+        raise UserError("invalid_input", fields="driver_*")
+    drivers: dict[int, int | None] = {}
+    for name in names:
+        vehicle = name.removeprefix("driver_")
+        if not (vehicle.isascii() and vehicle.isdigit() and len(vehicle) < 10):
+            raise UserError("invalid_input", fields=name[:40])
+        drivers[int(vehicle)] = form_int(form, name, 0) or None
+    return drivers
+
+
 @router.post("/plan/{day}/publish")
 def plan_publish(
     day: str,
@@ -325,7 +351,14 @@ def plan_publish(
     user: User = Depends(DISPATCH),
 ):
     d = _day(day, request)
-    planning.publish(db, d, settings_of(request), user, form_int(form, "version", -1))
+    planning.publish(
+        db,
+        d,
+        settings_of(request),
+        user,
+        form_int(form, "version", -1),
+        drivers=_drivers_of(form),
+    )
     db.commit()
     return RedirectResponse(f"/plan?day={d.isoformat()}", status_code=303)
 
