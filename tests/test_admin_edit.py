@@ -213,14 +213,26 @@ def test_cli_edits_enables_and_sets_the_password_of_a_user(cli, db):
 # ---- vehicles ------------------------------------------------------------------------------
 
 
+def _remove(engine, model, entity: str, ids: list[int]) -> None:
+    from sqlmodel import delete
+
+    with Session(engine) as s:
+        for row_id in ids:
+            s.exec(
+                delete(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id == str(row_id))
+            )
+            s.delete(s.get(model, row_id))
+        s.commit()
+
+
 def _plate() -> str:
     return f"KT {uuid.uuid4().int % 9000 + 1000} UJ"
 
 
 @pytest.fixture
 def vehicles(engine):
-    """Make test vehicles; they are disabled afterwards, so no other test plans with them
-    (not deleted: SQLite would give a later one the same id, and its audit rows)."""
+    """Make test vehicles; removed afterwards with their audit rows, so no other test sees
+    them (and SQLite, reusing an id, does not hand their rows to a later one)."""
     from dispatch.models import Vehicle
     from dispatch.services.fleet import create_vehicle
 
@@ -236,12 +248,7 @@ def vehicles(engine):
             return v
 
     yield make
-    with Session(engine) as s:
-        for vehicle_id in made:
-            v = s.get(Vehicle, vehicle_id)
-            v.active = False
-            s.add(v)
-        s.commit()
+    _remove(engine, Vehicle, "vehicle", made)
 
 
 def _vehicle_form(**changes) -> dict:
@@ -435,7 +442,8 @@ INSIDE = {"lat": -0.45, "lon": 117.02}  # near Tenggarong
 
 @pytest.fixture
 def places(engine):
-    """Make test places; disabled afterwards (places are never deleted)."""
+    """Make test places. The service never deletes a place; the test removes its own, with
+    their audit rows, so that other tests find the configured places only."""
     from dispatch.models import Place
     from dispatch.services.fleet import create_place
 
@@ -452,12 +460,7 @@ def places(engine):
             return place
 
     yield make
-    with Session(engine) as s:
-        for place_id in made:
-            place = s.get(Place, place_id)
-            place.active = False
-            s.add(place)
-        s.commit()
+    _remove(engine, Place, "place", made)
 
 
 def _place_form(place, **changes) -> dict:
