@@ -196,6 +196,8 @@ def check(problem: Problem, plan: Plan) -> list[str]:  # noqa: C901 - one pass, 
                 errors.append(f"{tid} picked up by {v.id} but not delivered by it")
         if v.max_driving is not None and driving > v.max_driving:
             errors.append(f"{v.id}: {driving} s driving above {v.max_driving}")
+        if v.max_duration is not None and route.span > v.max_duration:
+            errors.append(f"{v.id}: route of {route.span} s, above {v.max_duration}")
         if route.driving != driving or route.distance != distance:
             errors.append(f"{v.id}: totals differ from the stops")
 

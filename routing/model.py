@@ -108,6 +108,7 @@ class Vehicle:
     shift: TimeWindow
     skills: frozenset[str] = frozenset()
     max_driving: int | None = None  # seconds of driving in the day
+    max_duration: int | None = None  # seconds from leaving its start to arriving at its end
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def problem_to_json(p: Problem) -> dict[str, Any]:
                 "shift": _tw(v.shift),
                 "skills": sorted(v.skills),
                 "max_driving": v.max_driving,
+                "max_duration": v.max_duration,
             }
             for v in p.vehicles
         ],
@@ -183,6 +184,7 @@ def problem_from_json(d: dict[str, Any]) -> Problem:
                 shift=TimeWindow(*v["shift"]),
                 skills=frozenset(v.get("skills", [])),
                 max_driving=v.get("max_driving"),
+                max_duration=v.get("max_duration"),
             )
             for v in d["vehicles"]
         ],

@@ -291,6 +291,8 @@ def _build(
     for v_idx, v in enumerate(vehicles):
         time_dim.CumulVar(routing.Start(v_idx)).SetRange(start_time[v_idx], v.shift.end)
         time_dim.CumulVar(routing.End(v_idx)).SetRange(start_time[v_idx], v.shift.end)
+        if v.max_duration is not None:  # maximum route duration, within the shift
+            time_dim.SetSpanUpperBoundForVehicle(v.max_duration, v_idx)
     for node_i, nd in enumerate(nodes):
         if nd.task is not None and nd.window is not None:
             idx = manager.NodeToIndex(node_i)

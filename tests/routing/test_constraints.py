@@ -103,6 +103,19 @@ def test_max_driving_limits_the_day():
     assert not plan2.unserved
 
 
+def test_max_duration_limits_the_route_from_leaving_to_return():
+    # Little driving, but a morning visit and an afternoon one: more than 5 h away.
+    pts = [(0, 0), (5, 0), (-5, 0)]
+    tasks = [
+        Task("morning", Stop(1, 1800, TimeWindow(8 * H, 9 * H))),
+        Task("afternoon", Stop(2, 1800, TimeWindow(14 * H, 15 * H))),
+    ]
+    plan = solved(make_problem(pts, [car(max_duration=5 * H)], tasks))
+    assert len(plan.unserved) == 1 and plan.routes[0].span <= 5 * H
+    plan2 = solved(make_problem(pts, [car()], tasks))
+    assert not plan2.unserved and plan2.routes[0].span > 5 * H
+
+
 def test_skills_choose_the_equipped_vehicle():
     pts = [(0, 0), (10, 0)]
     vehicles = [car("plain"), car("equipped", skills=frozenset({"wheelchair"}))]
