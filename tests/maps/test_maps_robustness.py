@@ -54,23 +54,3 @@ def test_route_with_no_task_stops_and_tasks_without_info():
     view = dataclasses.replace(base, plan=Plan(routes=[unknown], unserved=[]))
     html = driver_map_html(view, "v1")
     assert "Titik tujuan" in html and "nope" not in html  # task ids are never shown
-
-
-def test_maps_imports_only_what_it_may():
-    import ast
-    from pathlib import Path
-
-    allowed = {"routing", "folium", "segno", "maps", "geopy"}  # geopy: great-circle distances
-    import sys
-
-    stdlib = set(sys.stdlib_module_names) | {"__future__"}
-    for path in (Path(__file__).resolve().parents[2] / "maps").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                top = name.split(".")[0]
-                assert top in allowed or top in stdlib, f"{path.name} imports {name}"
