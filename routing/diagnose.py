@@ -283,9 +283,11 @@ class _Vehicle:
             return False
         if driving and v.max_driving is not None and drive > v.max_driving:
             return False
-        # The earliest times break a ride limit only by waiting on board: whether leaving
-        # a pickup later mends it is a system of difference constraints.
-        return not ride_late or self._times_exist(seq)
+        # The earliest times break a ride limit only by waiting on board, or the maximum
+        # route duration only by leaving early: whether leaving later mends it is a system
+        # of difference constraints.
+        long = v.max_duration is not None and t - self.t0 > v.max_duration
+        return not (ride_late or long) or self._times_exist(seq)
 
     def _times_exist(self, seq: list[_S]) -> bool:
         """Exact check of the service starts: t[i+1] ≥ t[i] + service + travel, windows,
@@ -323,6 +325,8 @@ class _Vehicle:
                     deadline = self.rules.get(task.id, (None, False))[0]
                     if deadline is not None:
                         hi[i] = min(hi[i], deadline)
+        if self.v.max_duration is not None:  # t[last] - t[0] <= max_duration
+            edges.append((0, n - 1, self.v.max_duration))
         for i in range(n):
             if lo[i] > hi[i]:
                 return False

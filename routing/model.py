@@ -40,7 +40,10 @@ class UnservedReason(str, Enum):
     NOT_ENOUGH_SEATS = "not_enough_seats"
     LOCKED_VEHICLE_UNAVAILABLE = "locked_vehicle_unavailable"
     DROPPED_FOR_URGENT = "dropped_for_urgent"
-    NO_CAPACITY = "no_capacity"
+    NO_CAPACITY = "no_capacity"  # the fleet is full with requests as urgent
+    DRIVING_LIMIT = "driving_limit"  # only a vehicle's maximum driving time stops it
+    WINDOW_PASSED = "window_passed"  # re-plan: its time window closed before now
+    SEARCH_STOPPED = "search_stopped"  # it would still fit: the search ended first
 
 
 @dataclass(frozen=True)

@@ -820,5 +820,7 @@ def _extract(problem, built: _Built, solution, tasks, on_board) -> Plan:
                 route.done = [s for s in old.done + old.stops if s.task in done_ids]
             routes.append(route)
     dropped = [t for t in tasks if t.id not in served]
-    unserved = explain_dropped(problem, dropped, [t for t in tasks if t.id in served], on_board)
+    unserved = explain_dropped(
+        problem, dropped, [t for t in tasks if t.id in served], on_board, routes
+    )
     return Plan(routes=routes, unserved=unserved, travel_model=problem.matrix.model)

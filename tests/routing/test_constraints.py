@@ -112,6 +112,8 @@ def test_max_duration_limits_the_route_from_leaving_to_return():
     ]
     plan = solved(make_problem(pts, [car(max_duration=5 * H)], tasks))
     assert len(plan.unserved) == 1 and plan.routes[0].span <= 5 * H
+    # the diagnosis knows the limit too: not "it would still fit"
+    assert plan.unserved[0].reason is not UnservedReason.SEARCH_STOPPED
     plan2 = solved(make_problem(pts, [car()], tasks))
     assert not plan2.unserved and plan2.routes[0].span > 5 * H
 
