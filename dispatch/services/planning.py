@@ -625,6 +625,41 @@ def publish(
     return draft
 
 
+def routes_of_driver(
+    session: Session, settings: Settings, driver: User, days: list[date]
+) -> list[dict]:
+    """A driver's routes on `days`: the current published versions only, links not expired;
+    each with the link (the same token the dispatcher shares)."""
+    rows = session.exec(
+        select(DriverLink, DayPlan, Vehicle)
+        .join(DayPlan, DayPlan.id == DriverLink.plan_id)
+        .join(Vehicle, Vehicle.id == DriverLink.vehicle_id)
+        .where(
+            DriverLink.driver_id == driver.id,
+            DayPlan.status == PlanStatus.PUBLISHED,
+            DayPlan.day.in_(days),
+            DriverLink.expires_at > utcnow(),
+        )
+        .order_by(DayPlan.day, Vehicle.name)
+    ).all()
+    out = []
+    for link, plan, vehicle in rows:
+        route = next((r for r in load_body(plan)[0].routes if r.vehicle == str(vehicle.id)), None)
+        out.append(
+            {
+                "day": plan.day,
+                "version": plan.version,
+                "vehicle": vehicle.name,
+                "plate": vehicle.plate,
+                "stops": sum(1 for s in route.stops if s.task) if route else 0,
+                "start": hhmm(route.stops[0].departure) if route and route.stops else "",
+                "token": link_token(settings.secret_key, plan.id, vehicle.id),
+                "expires": link.expires_at,
+            }
+        )
+    return out
+
+
 def is_stale(session: Session, record: DayPlan) -> bool:
     """Whether the day changed since this draft was planned (it must be planned again)."""
     if record.status != PlanStatus.DRAFT:

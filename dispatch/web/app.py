@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -13,19 +14,27 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch.config import Settings, get_settings
 from dispatch.db import get_engine, ping
 from dispatch.errors import UserError, retry_after
 from dispatch.i18n import translate
-from dispatch.models import User
+from dispatch.models import Role, User, utcnow
 from dispatch.security import RateLimiter
 from dispatch.services import solving
 from dispatch.services.jobs import PlanningJobs
 from dispatch.services.points import install_geocoder
 from dispatch.validation import describe, summary
-from dispatch.web.deps import Forbidden, NotAuthenticated, is_api, lang_of, require
+from dispatch.web.deps import (
+    Forbidden,
+    NotAuthenticated,
+    get_db,
+    is_api,
+    lang_of,
+    require,
+)
 from dispatch.web.middleware import RefuseNul, RequestLog
 from dispatch.web.render import render
 from dispatch.web.routes import admin, auth, driver, plan, public, region, reports, requests
@@ -155,8 +164,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return {"status": "ok", "database": "ok"}
 
     @app.get("/")
-    def home(request: Request, user: User = Depends(require())):
-        return render(request, "home.html")
+    def home(request: Request, user: User = Depends(require()), db: Session = Depends(get_db)):
+        routes, today = [], None
+        if user.role == Role.DRIVER:
+            # the routes given to this driver today and tomorrow, each with its link
+            from dispatch.services.planning import routes_of_driver
+
+            settings = request.app.state.settings
+            today = utcnow().astimezone(settings.region.tz).date()
+            days = [today, today + timedelta(days=1)]
+            routes = routes_of_driver(db, settings, user, days)
+        return render(request, "home.html", routes=routes, today=today)
 
     app.include_router(auth.router)
     app.include_router(admin.router)
