@@ -48,7 +48,7 @@ def build_day(db_url: str, day: date, n_requests: int, n_vehicles: int) -> None:
     init(engine, settings)
     load_demo(engine, settings)
     install_geocoder(engine, settings)
-    rng = random.Random(2026)
+    rng = random.Random(day.toordinal())  # each run's own villages and phones
     with session_scope(engine) as s:
         have = len(s.exec(select(Vehicle)).all())
         for k in range(have, n_vehicles):
@@ -80,6 +80,18 @@ def build_day(db_url: str, day: date, n_requests: int, n_vehicles: int) -> None:
                 settings,
                 actor=officer,
             )
+    # Exactly this run's requests are open on its day: the earlier runs' (and the demo's
+    # ten) are closed, so every run's queue and plan hold N requests.
+    from sqlalchemy import update
+
+    from dispatch.models import Request, RequestStatus
+
+    with session_scope(engine) as s:
+        s.exec(
+            update(Request)
+            .where(Request.available_date != day, Request.status != RequestStatus.CANCELLED)
+            .values(status=RequestStatus.CANCELLED)
+        )
 
 
 def serve(db_url: str) -> tuple[str, object]:
@@ -149,8 +161,7 @@ def main() -> None:
     # A fresh day per run, each with the same requests: a second plan of one day starts from
     # the first and may show nothing new on the page.
     days = [date.today() + timedelta(days=30 + i) for i in range(args.runs)]
-    for day in days:
-        build_day(db_url, day, args.requests, args.vehicles)
+    build_day(db_url, days[0], args.requests, args.vehicles)
     base, server = serve(db_url)
 
     from playwright.sync_api import sync_playwright
@@ -169,7 +180,9 @@ def main() -> None:
         page.fill("input[name=password]", demo_password("dispatcher"))
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
-        for day in days:
+        for i, day in enumerate(days):
+            if i:  # built while the server runs, as officers submit during the day
+                build_day(db_url, day, args.requests, args.vehicles)
             page.goto(f"{base}/plan?day={day.isoformat()}")
             before = page.evaluate(DRAFT)
             t0 = time.perf_counter()
