@@ -238,8 +238,8 @@ CATALOG: dict[str, dict[str, str]] = {
         'anyway" if they are right.',
     },
     "destination_invalid": {
-        "id": "Tujuan harus tempat berjenis {kind}.",
-        "en": "The destination must be a {kind}.",
+        "id": "Tujuan harus tempat aktif berjenis {kind}.",
+        "en": "The destination must be an active place of kind {kind}.",
     },
     "destination_missing": {
         "id": "Belum ada tempat berjenis {kind}; minta admin menambahkannya.",

@@ -468,3 +468,19 @@ def test_the_form_without_javascript_offers_the_villages_a_name_fits(client):
     assert picked.status_code == 303, picked.text[:500]
     page = client.get(picked.headers["location"])
     assert "Sumber Sari, Kota Bangun Darat" in page.text
+
+
+def test_a_disabled_place_is_not_a_destination(client, officer, db):
+    from dispatch.services.fleet import create_place, set_place_active
+
+    key = f"polsek-uji-{uuid.uuid4().hex[:6]}"
+    create_place(db, key, "police", "Polsek Uji", -0.45, 117.0, public_label="Polsek Uji")
+    db.commit()
+    sent = client.post("/api/requests", headers=officer, json=_body(kind="police", destination=key))
+    assert sent.status_code == 201
+    set_place_active(db, key, False)
+    db.commit()
+    refused = client.post(
+        "/api/requests", headers=officer, json=_body(kind="police", destination=key)
+    )
+    assert refused.status_code == 422 and "aktif" in refused.json()["detail"]

@@ -270,7 +270,7 @@ def _destination(session: Session, kind: RequestKind, named: str | None = None) 
         return None
     if named:
         place = session.exec(select(Place).where(Place.key == named)).first()
-        if place is None or place.kind != kind:
+        if place is None or place.kind != kind or not place.active:  # a disabled place: no
             raise UserError("destination_invalid", kind=kind.value)
         return place.id
     with _DESTINATIONS_LOCK:
