@@ -762,6 +762,7 @@ CATALOG.update(
             "en": "Picked up, drop-off not reported (left as is, check with the driver): {refs}",
         },
         "sum_on_routes": {"id": "Permintaan di rute", "en": "Requests on the routes"},
+        "picked_up_n": {"id": "{n} penumpang dijemput", "en": "{n} passengers picked up"},
         "queue_changed": {
             "id": "Antrean berubah (permintaan baru atau selesai): muat ulang halaman.",
             "en": "The queue changed (new or finished requests): reload the page.",

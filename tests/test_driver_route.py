@@ -439,3 +439,12 @@ def test_opening_a_route_or_its_downloads_is_audited_without_values(engine, sett
     assert sorted(r.fields for r in rows) == ["route_page", "sheet"]
     assert all(token not in (r.entity_id or "") for r in rows)  # never the link itself
     assert all("+62" not in str(r.fields) for r in rows)
+
+
+def test_the_dispatcher_sees_how_many_the_driver_picked_up(engine, settings, client):
+    day, (transport,), tokens = _publish(engine, settings, [{"adults": 2, "children": 1}])
+    report = _report(transport, "pickup") | {"passengers": 2}  # one child stayed home
+    assert client.post(f"/r/{tokens[transport]}/events", json=report).status_code == 201
+    login(client, "dispatcher")
+    board = client.get(f"/plan?day={day.isoformat()}").text
+    assert "2 penumpang dijemput" in board

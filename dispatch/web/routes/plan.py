@@ -89,6 +89,7 @@ def day_view(db: Session, request: Request, day: date) -> dict:
     ids = body["tasks"]
     reqs = {r.id: r for r in db.exec(select(Req).where(Req.id.in_(list(ids.values()))))}
     # Drivers' reports of the day, on any published version (they describe what happened).
+    picked_up: dict[tuple[int, str], int] = {}
     events: dict[tuple[int, str], str] = {}
     reported_at: dict[tuple[int, str], int] = {}
     tz = settings_of(request).region.tz
@@ -97,6 +98,8 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         select(StopEvent).where(StopEvent.plan_id.in_(day_plans)).order_by(StopEvent.id)
     ):
         events[(e.request_id, e.stop_kind)] = e.status
+        if e.status == "done" and e.passengers is not None:  # as the driver counted them
+            picked_up[(e.request_id, e.stop_kind)] = e.passengers
         local = e.happened_at.astimezone(tz)
         reported_at[(e.request_id, e.stop_kind)] = (
             (local.date() - day).days * 86400 + local.hour * 3600 + local.minute * 60
@@ -143,6 +146,7 @@ def day_view(db: Session, request: Request, day: date) -> dict:
                     "place": place.public_label if place else "",
                     "status": r.status.value if r else None,
                     "reported": events.get((r.id, s.kind.value)) if r else None,
+                    "picked_up": picked_up.get((r.id, s.kind.value)) if r else None,
                 }
             )
         view["routes"].append(
