@@ -448,3 +448,34 @@ def test_the_dispatcher_sees_how_many_the_driver_picked_up(engine, settings, cli
     login(client, "dispatcher")
     board = client.get(f"/plan?day={day.isoformat()}").text
     assert "2 penumpang dijemput" in board
+
+
+def test_the_route_page_opens_again_with_no_signal(engine, settings, page, live_server):
+    """Opened once with signal, the route page is kept on the phone (a service worker):
+    reloaded in a village without signal, it still shows the stops, and a mark made there
+    is sent when the signal returns."""
+    from dispatch.models import StopEvent
+
+    _day, (ref,), tokens = _publish(engine, settings, [{"kind": "visit"}])
+    token = tokens[ref]
+    page.goto(f"{live_server}/r/{token}")
+    page.wait_for_function(
+        "async () => !!(await navigator.serviceWorker.getRegistration('/r/'))?.active",
+        timeout=15_000,
+    )
+    page.reload()  # now under the service worker, which keeps a copy
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.context.set_offline(True)
+    page.reload()
+    stop = page.locator(f'li[data-ref="{ref}"][data-kind="visit"]')
+    assert stop.is_visible() and ref in stop.inner_text()
+    stop.locator('button[data-s="done"]').click()
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{token}') !== null")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(f"() => localStorage.getItem('jangkau-route-{token}') === null")
+    with Session(engine) as db:
+        req = db.exec(select(Request).where(Request.reference == ref)).one()
+        assert [
+            e.status for e in db.exec(select(StopEvent).where(StopEvent.request_id == req.id))
+        ] == ["done"]

@@ -76,6 +76,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/reports/monthly.csv"): OFFICE,
     # Drivers' links: the unguessable, expiring token is the credential (no login on the road).
     ("GET", "/r/{token}"): PUBLIC,
+    ("GET", "/r/sw.js"): PUBLIC,
     ("GET", "/r/{token}/state"): PUBLIC,
     ("GET", "/r/{token}/{kind}"): PUBLIC,
     ("POST", "/r/{token}/events"): PUBLIC,

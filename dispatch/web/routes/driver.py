@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -21,6 +22,17 @@ from dispatch.web.deps import client_of, get_db, lang_of, public, settings_of
 from dispatch.web.render import render
 
 router = APIRouter()
+_SERVICE_WORKER = (Path(__file__).parents[1] / "static" / "driver-sw.js").read_bytes()
+
+
+@router.get("/r/sw.js")
+def driver_service_worker(_p=Depends(public)):
+    """Keeps the route page on the phone for when there is no signal (scope /r/)."""
+    return Response(
+        _SERVICE_WORKER,
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/r/"},
+    )
 
 
 def _link(db: Session, request: Request, token: str):
