@@ -5,7 +5,23 @@ var CACHE = "jangkau-route-v1";
 var MAX_AGE_MS = 36 * 3600 * 1000; // a route is for its day: an older copy is not shown
 
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+self.addEventListener("activate", function (event) {
+  event.waitUntil(Promise.all([self.clients.claim(), prune()]));
+});
+
+// Copies past their day are deleted, not only hidden: a route holds contact phones.
+function prune() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (keys) {
+      return Promise.all(keys.map(function (key) {
+        return cache.match(key).then(function (kept) {
+          var at = kept && Number(kept.headers.get("X-Kept-At"));
+          if (kept && at && Date.now() - at >= MAX_AGE_MS) return cache.delete(key);
+        });
+      }));
+    });
+  });
+}
 
 function stamped(response) {
   var headers = new Headers(response.headers);
@@ -27,7 +43,9 @@ self.addEventListener("fetch", function (event) {
     fetch(request).then(function (response) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) {
-        if (response.ok) return stamped(copy).then(function (kept) { return cache.put(key, kept); });
+        if (response.ok) {
+          return stamped(copy).then(function (kept) { return cache.put(key, kept); }).then(prune);
+        }
         if (response.status === 404 || response.status === 410) return cache.delete(key);
       });
       return response;
