@@ -195,9 +195,12 @@ def page(browser):
     context.close()
 
 
-def report_stop(db, settings, published, reference: str, stop_kind: str, *statuses: str) -> int:
+def report_stop(
+    db, settings, published, reference: str, stop_kind: str, *statuses: str, happened_at=None
+) -> int:
     """The driver of the car carrying `reference` in a published plan reports its stop
-    (each status in turn, as the driver's page sends them); returns the car's id."""
+    (each status in turn, as the driver's page sends them, at `happened_at` if given);
+    returns the car's id."""
     from dispatch.services import planning
 
     plan, _ = planning.load_body(published)
@@ -214,6 +217,22 @@ def report_stop(db, settings, published, reference: str, stop_kind: str, *status
             stop_kind=stop_kind,
             status=status,
             tz=settings.region.tz,
+            happened_at=happened_at,
         )
     db.commit()
     return int(route.vehicle)
+
+
+def bearer(client, username: str) -> dict[str, str]:
+    """The API's Authorization header for a demo user (POST /api/auth/token)."""
+    from dispatch.setup import demo_password
+
+    r = client.post(
+        "/api/auth/token", data={"username": username, "password": demo_password(username)}
+    )
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def fresh_phone() -> str:
+    """A valid mobile number not used before, so tests do not trip the duplicate check."""
+    return "0812" + str(uuid.uuid4().int)[:8]

@@ -110,25 +110,31 @@ def test_a_request_kept_on_a_shared_phone_is_never_sent_under_another_officer(
     assert "titipan-ponsel-bersama" in kept  # still waiting for its own officer
 
 
-def test_a_kept_request_the_server_refuses_comes_back_into_the_form(page, live_server):
-    _login(page, live_server, "officer.tenggarong")
-    page.goto(f"{live_server}/requests/new")
+def _keep_past_dated(page, key: str, landmark: str, phone: str) -> None:
+    """A request kept on officer.tenggarong's phone whose date has passed since (the
+    server refuses it when it is sent)."""
     item = {
-        "key": "kept-0123456789",
+        "key": key,
         "body": {
             "kind": "visit",
             "urgency": "terjadwal",
             "available_date": "2020-01-02",
             "village": "Sebulu Ilir · Sebulu",
             "village_code": "64.02.07.2005",
-            "landmark": "rumah biru dekat sekolah",
-            "contact_phone": "081255508888",
+            "landmark": landmark,
+            "contact_phone": phone,
         },
     }
     page.evaluate(
         "item => localStorage.setItem('jangkau-outbox:officer.tenggarong', JSON.stringify([item]))",
         item,
     )
+
+
+def test_a_kept_request_the_server_refuses_comes_back_into_the_form(page, live_server):
+    _login(page, live_server, "officer.tenggarong")
+    page.goto(f"{live_server}/requests/new")
+    _keep_past_dated(page, "kept-0123456789", "rumah biru dekat sekolah", "081255508888")
     page.reload()  # the form sends what it kept; the date has passed by now
     page.wait_for_selector("#msg.error")
     assert "sudah lewat" in page.inner_text("#msg")
@@ -169,22 +175,7 @@ def test_a_kept_request_is_sent_from_the_officers_other_pages(page, live_server,
 def test_a_kept_request_refused_elsewhere_waits_in_the_form_until_corrected(page, live_server):
     _login(page, live_server, "officer.tenggarong")
     page.goto(f"{live_server}/requests")
-    item = {
-        "key": "kept-refused-0001",
-        "body": {
-            "kind": "visit",
-            "urgency": "terjadwal",
-            "available_date": "2020-01-02",
-            "village": "Sebulu Ilir · Sebulu",
-            "village_code": "64.02.07.2005",
-            "landmark": "rumah hijau",
-            "contact_phone": "081255506666",
-        },
-    }
-    page.evaluate(
-        "item => localStorage.setItem('jangkau-outbox:officer.tenggarong', JSON.stringify([item]))",
-        item,
-    )
+    _keep_past_dated(page, "kept-refused-0001", "rumah hijau", "081255506666")
     page.reload()
     page.wait_for_selector("#outbox a[href='/requests/new']")
     assert "ditolak" in page.inner_text("#outbox")

@@ -799,25 +799,13 @@ def test_a_mid_day_replan_knows_since_when_a_survivor_is_on_board(
     tz = settings.region.tz
     with Session(engine) as db:
         v1 = _publish(db, settings, DAY)
-        car = report_stop(db, settings, v1, transport, "pickup", "arrived")
-        plan, _ = planning.load_body(v1)
-        route = next(r for r in plan.routes if r.vehicle == str(car))
-        token = planning.link_token(settings.secret_key, v1.id, car)
-        link, _ = planning.find_link(db, token)
         at_nine = datetime.combine(DAY, time(9, 0), tz)
         monkeypatch.setattr(planning, "utcnow", lambda: at_nine + timedelta(minutes=5))
-        planning.record_stop_event(
-            db,
-            link,
-            v1,
-            client_id="c-" + uuid.uuid4().hex,
-            reference=transport,
-            stop_kind="pickup",
-            status="done",
-            tz=tz,
-            happened_at=at_nine,
+        car = report_stop(
+            db, settings, v1, transport, "pickup", "arrived", "done", happened_at=at_nine
         )
-        db.commit()
+        plan, _ = planning.load_body(v1)
+        route = next(r for r in plan.routes if r.vehicle == str(car))
         here = planning.positions_now(db, DAY, 10 * 3600, tz)[str(car)]
         assert here.on_board == {transport} and here.picked_up_at == {transport: 9 * 3600}
         dp = planning.build_problem(db, DAY, settings, positions={str(car): here}, now_s=10 * 3600)

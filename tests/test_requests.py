@@ -10,22 +10,9 @@ import pytest
 from sqlmodel import select
 
 from dispatch.models import AuditLog, Request, RequestEvent, Village
-from dispatch.setup import demo_password
-from tests.conftest import csrf_of, login
+from tests.conftest import bearer, csrf_of, fresh_phone, login
 
 REF = re.compile(r"^KKR-\d{8}-\d{4}$")
-
-
-def _auth(client, username: str) -> dict[str, str]:
-    r = client.post(
-        "/api/auth/token", data={"username": username, "password": demo_password(username)}
-    )
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
-def _phone() -> str:
-    # A fresh valid mobile number each time, so tests do not trip the duplicate check.
-    return "0812" + str(uuid.uuid4().int)[:8]
 
 
 def _body(**over) -> dict:
@@ -37,7 +24,7 @@ def _body(**over) -> dict:
         "landmark": "dekat masjid",
         "adults": 1,
         "children": 2,
-        "contact_phone": _phone(),
+        "contact_phone": fresh_phone(),
         "survivor_name": "Nama Rahasia",
         "notes": "catatan rahasia",
     }
@@ -47,12 +34,12 @@ def _body(**over) -> dict:
 
 @pytest.fixture
 def officer(client):
-    return _auth(client, "officer.tenggarong")
+    return bearer(client, "officer.tenggarong")
 
 
 @pytest.fixture
 def dispatcher(client):
-    return _auth(client, "dispatcher")
+    return bearer(client, "dispatcher")
 
 
 def test_officer_submits_and_gets_a_reference_and_normalised_phone(client, officer, db):
@@ -109,7 +96,7 @@ def test_retry_with_the_same_idempotency_key_creates_nothing_new(client, officer
 
 
 def test_same_village_and_phone_within_a_day_is_flagged_not_merged(client, officer):
-    phone = _phone()
+    phone = fresh_phone()
     a = client.post("/api/requests", headers=officer, json=_body(contact_phone=phone)).json()
     b = client.post("/api/requests", headers=officer, json=_body(contact_phone=phone)).json()
     assert a["reference"] != b["reference"]
@@ -180,7 +167,7 @@ def test_malformed_payloads_are_4xx(client, officer):
 
 def test_officers_see_their_kecamatan_only(client, officer):
     ref = client.post("/api/requests", headers=officer, json=_body()).json()["reference"]
-    other = _auth(client, "officer.kotabangun")
+    other = bearer(client, "officer.kotabangun")
     assert client.get(f"/api/requests/{ref}", headers=other).status_code == 404
     assert ref not in [r["reference"] for r in client.get("/api/requests", headers=other).json()]
     mine = client.get(f"/api/requests/{ref}", headers=officer)
@@ -344,7 +331,7 @@ def test_the_form_without_javascript_takes_blank_fields_as_defaults(client):
             "urgency": "segera",
             "village": "Sebulu Ilir · Sebulu",
             "village_code": "64.02.07.2005",
-            "contact_phone": _phone(),
+            "contact_phone": fresh_phone(),
             "available_date": "",
             "onsite_minutes": "",
             "window_start": "",
@@ -452,7 +439,7 @@ def test_the_form_without_javascript_offers_the_villages_a_name_fits(client):
         "kind": "visit",
         "urgency": "segera",
         "village": "Sumber Sari",
-        "contact_phone": _phone(),
+        "contact_phone": fresh_phone(),
     }
     refused = client.post("/requests/new", data=form, follow_redirects=False)
     assert refused.status_code == 422

@@ -17,19 +17,7 @@ from sqlmodel import Session, select
 from dispatch import geocoding
 from dispatch.models import AuditLog, Place, Precision, Request
 from dispatch.services import planning
-from dispatch.setup import demo_password
-from tests.conftest import csrf_of, login
-
-
-def _auth(client, username: str) -> dict[str, str]:
-    r = client.post(
-        "/api/auth/token", data={"username": username, "password": demo_password(username)}
-    )
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
-def _phone() -> str:
-    return "0812" + str(uuid.uuid4().int)[:8]
+from tests.conftest import bearer, csrf_of, fresh_phone, login
 
 
 def _submit(client, **over) -> str:
@@ -38,9 +26,9 @@ def _submit(client, **over) -> str:
         "urgency": "segera",
         "village_code": "64.02.06.1001",
         "adults": 1,
-        "contact_phone": _phone(),
+        "contact_phone": fresh_phone(),
     } | over
-    r = client.post("/api/requests", headers=_auth(client, "officer.tenggarong"), json=body)
+    r = client.post("/api/requests", headers=bearer(client, "officer.tenggarong"), json=body)
     assert r.status_code == 201, r.text
     return r.json()["reference"]
 
@@ -278,7 +266,7 @@ def test_a_time_window_and_a_date_can_be_cleared_on_the_page(engine, settings, c
     assert _stored(engine, sched).available_date == later
 
     # The JSON API clears with "".
-    api = _auth(client, "dispatcher")
+    api = bearer(client, "dispatcher")
     version = _stored(engine, ref).version
     r = client.patch(
         f"/api/requests/{ref}", headers=api, json={"version": version, "window_end": ""}
@@ -287,7 +275,7 @@ def test_a_time_window_and_a_date_can_be_cleared_on_the_page(engine, settings, c
 
 
 def test_a_likely_duplicate_decision_still_works_with_the_full_form(engine, client):
-    phone = _phone()
+    phone = fresh_phone()
     first = _submit(client, contact_phone=phone)
     again = _submit(client, contact_phone=phone)
     req = _stored(engine, again)
@@ -301,12 +289,12 @@ def test_a_likely_duplicate_decision_still_works_with_the_full_form(engine, clie
 
 
 def test_validation_messages_name_the_form_s_fields_in_the_user_s_language(client):
-    officer = _auth(client, "officer.tenggarong")
+    officer = bearer(client, "officer.tenggarong")
     body = {"kind": "visit", "urgency": "segera", "village_code": "64.02.06.1001"}
     r = client.post(
         "/api/requests",
         headers=officer,
-        json=body | {"contact_phone": _phone(), "adults": "abc", "window_start": "8"},
+        json=body | {"contact_phone": fresh_phone(), "adults": "abc", "window_start": "8"},
     )
     assert r.status_code == 422 and r.json()["code"] == "invalid_input"
     detail = r.json()["detail"]
@@ -321,7 +309,7 @@ def test_validation_messages_name_the_form_s_fields_in_the_user_s_language(clien
     en = client.post(
         "/api/requests",
         headers={**officer, "Accept-Language": "en-GB,en;q=0.8"},
-        json=body | {"contact_phone": _phone(), "adults": "abc"},
+        json=body | {"contact_phone": fresh_phone(), "adults": "abc"},
     )
     assert en.json()["detail"] == "Invalid input: «Adults» must be a whole number (e.g. 2)."
 
@@ -335,7 +323,7 @@ def test_validation_messages_name_the_form_s_fields_in_the_user_s_language(clien
         ({"contact_phone": None}, "«Telepon kontak» "),
     ):
         r = client.post(
-            "/api/requests", headers=officer, json=body | {"contact_phone": _phone()} | extra
+            "/api/requests", headers=officer, json=body | {"contact_phone": fresh_phone()} | extra
         )
         assert r.status_code == 422, (extra, r.text)
         assert want in r.json()["detail"], (extra, r.json()["detail"])
@@ -353,7 +341,7 @@ def test_validation_messages_name_the_form_s_fields_in_the_user_s_language(clien
         "kind": "safe_house",
         "urgency": "segera",
         "village_code": "64.02.06.1001",
-        "contact_phone": _phone(),
+        "contact_phone": fresh_phone(),
         "adults": "abc",
     }
     page = client.post("/requests/new", data=form)
@@ -369,13 +357,13 @@ def test_validation_messages_name_the_form_s_fields_in_the_user_s_language(clien
 
 
 def test_a_date_more_than_a_year_ahead_is_refused_at_intake_and_in_triage(engine, settings, client):
-    officer = _auth(client, "officer.tenggarong")
+    officer = bearer(client, "officer.tenggarong")
     today = datetime.now(settings.region.tz).date()
     body = {
         "kind": "visit",
         "urgency": "terjadwal",
         "village_code": "64.02.06.1001",
-        "contact_phone": _phone(),
+        "contact_phone": fresh_phone(),
     }
     for far in ("9999-12-31", (today + timedelta(days=400)).isoformat()):
         r = client.post("/api/requests", headers=officer, json=body | {"available_date": far})
@@ -387,7 +375,7 @@ def test_a_date_more_than_a_year_ahead_is_refused_at_intake_and_in_triage(engine
     )
     assert ok.status_code == 201, ok.text
     ref = ok.json()["reference"]
-    dispatcher = _auth(client, "dispatcher")
+    dispatcher = bearer(client, "dispatcher")
     r = client.patch(
         f"/api/requests/{ref}",
         headers=dispatcher,

@@ -70,6 +70,13 @@ def seconds_of(hhmm: str) -> int:
     return int(h) * 3600 + int(m) * 60
 
 
+def seconds_into(day: date, at: datetime, tz: tzinfo) -> int:
+    """`at` as seconds from the start of `day` in the region's time (past midnight: > 86400),
+    the time scale of plans."""
+    local = at.astimezone(tz)
+    return (local.date() - day).days * 86400 + local.hour * 3600 + local.minute * 60 + local.second
+
+
 def hhmm(seconds: int) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
@@ -339,9 +346,7 @@ def stop_point(
     return (f"place:{dest.id}", dest.lat, dest.lon) if dest is not None else None
 
 
-def positions_now(
-    session: Session, day: date, now_s: int, tz: tzinfo | None = None
-) -> dict[str, Position]:
+def positions_now(session: Session, day: date, now_s: int, tz: tzinfo) -> dict[str, Position]:
     """Each vehicle's last reported stop and what it has done, from the day's stop events."""
     published = latest(session, day, PlanStatus.PUBLISHED)
     if published is None:
@@ -371,14 +376,7 @@ def positions_now(
             pos.on_board.discard(ref)
         elif e.status == "done" and e.stop_kind == "pickup":
             pos.on_board.add(ref)
-            if tz is not None:  # her ride's time limit counts from here
-                local = e.happened_at.astimezone(tz)
-                pos.picked_up_at[ref] = (
-                    (local.date() - day).days * 86400
-                    + local.hour * 3600
-                    + local.minute * 60
-                    + local.second
-                )
+            pos.picked_up_at[ref] = seconds_into(day, e.happened_at, tz)  # her ride counts
         # Where is the vehicle? At the place of its last reported stop.
         point = stop_point(req, e.stop_kind, places)
         if point is not None and point[1] is not None:
@@ -419,8 +417,7 @@ def plan_day(
         now = utcnow()  # drivers have reported: keep what is done and who is on board
     now_s = positions = None
     if now is not None:
-        local = now.astimezone(settings.region.tz)
-        now_s = local.hour * 3600 + local.minute * 60 + local.second
+        now_s = seconds_into(day, now, tz)
         positions = positions_now(session, day, now_s, tz)
     base = latest(session, day)
     previous = load_body(base)[0] if base is not None else None

@@ -8,7 +8,7 @@ import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlmodel import Session, select
 
@@ -212,8 +212,6 @@ class DaySummary:
 
 
 def day_summary(session: Session, day: date, settings: Settings) -> DaySummary | None:
-    from datetime import timedelta
-
     from dispatch.services.planning import latest, load_body, travel_model
 
     published = latest(session, day, PlanStatus.PUBLISHED)

@@ -64,7 +64,7 @@ def _jobs(request: Request):
     return request.app.state.jobs
 
 
-def day_view(db: Session, request: Request, day: date) -> dict:
+def day_view(db: Session, request: Request, day: date, queue: list[Req] | None = None) -> dict:
     """Everything the planning page and its polling need, as plain data."""
     draft = planning.latest(db, day)
     published = planning.latest(db, day, PlanStatus.PUBLISHED)
@@ -81,7 +81,9 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         "unserved": [],
         "skipped": {},
         # the queue as the polling sees it: a new request (an emergency at 11:00) shows up
-        "queue": sorted(r.reference for r in planning.open_requests(db, day)),
+        "queue": sorted(
+            r.reference for r in (queue if queue is not None else planning.open_requests(db, day))
+        ),
     }
     if draft is None:
         return view
@@ -100,10 +102,7 @@ def day_view(db: Session, request: Request, day: date) -> dict:
         events[(e.request_id, e.stop_kind)] = e.status
         if e.status == "done" and e.passengers is not None:  # as the driver counted them
             picked_up[(e.request_id, e.stop_kind)] = e.passengers
-        local = e.happened_at.astimezone(tz)
-        reported_at[(e.request_id, e.stop_kind)] = (
-            (local.date() - day).days * 86400 + local.hour * 3600 + local.minute * 60
-        )
+        reported_at[(e.request_id, e.stop_kind)] = planning.seconds_into(day, e.happened_at, tz)
     view["draft_id"] = draft.id
     view["draft_status"] = draft.status.value
     view["stale"] = planning.is_stale(db, draft)
@@ -188,8 +187,8 @@ def plan_page(
     _u: User = Depends(DISPATCH),
 ):
     d = _day(day, request)
-    view = day_view(db, request, d)
     queue = planning.open_requests(db, d)
+    view = day_view(db, request, d, queue)
     counts = {u: sum(1 for r in queue if r.urgency.value == u) for u in URGENCIES}
     open_reqs = [
         r
